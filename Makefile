@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+# wqfault: out-of-tree module, CLI, selftests and the test loop.
+#
+#   make            module(s), CLI and selftests against KDIR
+#   make demo       reproduce `starve` and show the throttled fix in a VM
+#   make check      the whole test suite (what CI runs)
+#   make lint       checkpatch --strict, kernel-doc, sparse, W=1, shellcheck
+#   make vm CMD=... run a command in the test VM
+#   make bench-loop time the test loop itself
+#   make clean      leave the tree as cloned
+#
+# KDIR defaults to the cached test kernel (built on first use); pass
+# KDIR=/lib/modules/$(uname -r)/build or KSRC=/path/to/linux to use yours.
+
+KDIR ?=
+ifeq ($(KDIR),)
+KDIR_DEFAULT := 1
+endif
+ifneq ($(KSRC),)
+export KSRC
+endif
+
+.PHONY: all modules kernel deps cli selftests initramfs demo check lint \
+	vm bench-loop clean
+
+all: modules cli selftests
+
+kernel:
+	@scripts/build-kernel
+
+deps:
+	@scripts/install-deps
+
+ifdef KDIR_DEFAULT
+modules: kernel
+	$(MAKE) -C "$$(scripts/build-kernel --print-kdir)" M=$(CURDIR) modules
+else
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+endif
+
+cli:
+	$(MAKE) -C tools/wqfault
+
+selftests:
+	$(MAKE) -C selftests
+
+initramfs: all
+	@scripts/make-initramfs
+
+vm: initramfs
+	@scripts/wqfault-vm -- $(if $(CMD),$(CMD),/usr/lib/wqfault/run-tests)
+
+check:
+	@scripts/run-check
+
+lint: all
+	@scripts/run-check --lint-only
+
+bench-loop:
+	@scripts/bench-loop
+
+clean:
+	rm -rf build results
+	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.o.d' -o -name '.*.d' \) -type f -delete
+	rm -f Module.symvers modules.order
+	rm -rf .tmp_versions
+	$(MAKE) -C tools/wqfault clean
+	$(MAKE) -C selftests clean

@@ -9,7 +9,7 @@
 #include "wqfault.h"
 
 struct wqf_core_ctx {
-	struct wqf_run run;
+	struct wqf_ctx ctx;
 	struct completion done;
 	struct delayed_work dwork;
 	bool abort;	/* what the delayed work does: abort, or complete */
@@ -21,7 +21,7 @@ static void wqf_core_fire(struct work_struct *work)
 					      struct wqf_core_ctx, dwork);
 
 	if (c->abort)
-		wqf_run_abort(&c->run);
+		wqf_ctx_abort(&c->ctx);
 	else
 		complete(&c->done);
 }
@@ -31,7 +31,7 @@ static struct wqf_core_ctx *wqf_core_setup(struct kunit *test)
 	struct wqf_core_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	wqf_run_init(&c->run);
+	wqf_ctx_init(&c->ctx);
 	init_completion(&c->done);
 	INIT_DELAYED_WORK(&c->dwork, wqf_core_fire);
 	return c;
@@ -43,9 +43,9 @@ static void wqfault_core_wait_released(struct kunit *test)
 	struct wqf_core_ctx *c = wqf_core_setup(test);
 
 	schedule_delayed_work(&c->dwork, HZ / 50);
-	KUNIT_EXPECT_EQ(test, wqf_wait(&c->run, &c->done, jiffies + 30 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, jiffies + 30 * HZ), 0);
 	cancel_delayed_work_sync(&c->dwork);
-	KUNIT_EXPECT_FALSE(test, wqf_run_aborted(&c->run));
+	KUNIT_EXPECT_FALSE(test, wqf_ctx_aborted(&c->ctx));
 }
 
 /* Nobody signals: the wait gives up at its deadline, not before. */
@@ -54,7 +54,7 @@ static void wqfault_core_wait_times_out(struct kunit *test)
 	struct wqf_core_ctx *c = wqf_core_setup(test);
 	unsigned long deadline = jiffies + HZ / 5;
 
-	KUNIT_EXPECT_EQ(test, wqf_wait(&c->run, &c->done, deadline), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, deadline), -ETIMEDOUT);
 	KUNIT_EXPECT_TRUE(test, time_after_eq(jiffies, deadline));
 }
 
@@ -66,11 +66,11 @@ static void wqfault_core_wait_aborted(struct kunit *test)
 
 	c->abort = true;
 	schedule_delayed_work(&c->dwork, HZ / 50);
-	KUNIT_EXPECT_EQ(test, wqf_wait(&c->run, &c->done, deadline), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, deadline), -ECANCELED);
 	cancel_delayed_work_sync(&c->dwork);
 	KUNIT_EXPECT_TRUE(test, time_before(jiffies, deadline));
 	/* Later waits return at once, even on a deadline in the past. */
-	KUNIT_EXPECT_EQ(test, wqf_wait(&c->run, &c->done, jiffies), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, jiffies), -ECANCELED);
 }
 
 /* A completion that is already done wins over an expired deadline. */
@@ -79,7 +79,7 @@ static void wqfault_core_wait_done_at_deadline(struct kunit *test)
 	struct wqf_core_ctx *c = wqf_core_setup(test);
 
 	complete(&c->done);
-	KUNIT_EXPECT_EQ(test, wqf_wait(&c->run, &c->done, jiffies - 1), 0);
+	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, jiffies - 1), 0);
 }
 
 static struct kunit_case wqfault_core_cases[] = {

@@ -9,13 +9,12 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
-#include <uapi/linux/wqfault.h>
 
 #include "wqfault.h"
-
-/* How many runs may be in progress at once, over all file descriptors. */
-#define WQF_MAX_RUNS	4
 
 static u64 wqf_features(void)
 {
@@ -74,14 +73,60 @@ static long wqf_ioc_version(void __user *arg)
 		return ret;
 	v.size = sizeof(v);
 	v.api_version = WQF_API_VERSION;
-	v.nr_scenarios = 0;
+	v.nr_scenarios = wqf_nr_scenarios();
 	v.max_runs = WQF_MAX_RUNS;
 	v.features = wqf_features();
 	return wqf_copy_out(arg, &v, sizeof(v), usize);
 }
 
+static long wqf_ioc_scenario_info(void __user *arg)
+{
+	const struct wqf_scenario *scn;
+	struct wqf_scenario_info info;
+	u32 usize, i;
+	int ret;
+
+	ret = wqf_copy_in(&info, sizeof(info),
+			  offsetofend(struct wqf_scenario_info, variants), arg, &usize);
+	if (ret)
+		return ret;
+	scn = wqf_scenario_at(info.index);
+	if (!scn)
+		return -ENOENT;
+	memset(&info.id, 0, sizeof(info) - offsetof(struct wqf_scenario_info, id));
+	info.size = sizeof(info);
+	info.id = scn->id;
+	info.nr_variants = min_t(u32, scn->nr_variants, WQF_MAX_VARIANTS);
+	strscpy(info.name, scn->name, sizeof(info.name));
+	for (i = 0; i < info.nr_variants; i++)
+		strscpy(info.variants[i], scn->variants[i], sizeof(info.variants[i]));
+	return wqf_copy_out(arg, &info, sizeof(info), usize);
+}
+
+static long wqf_ioc_run(struct wqf_owner *owner, void __user *arg)
+{
+	struct wqf_run *run;
+	u32 usize;
+	int ret;
+
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+	ret = wqf_copy_in(run, sizeof(*run), offsetofend(struct wqf_run, verdict_us),
+			  arg, &usize);
+	if (!ret)
+		ret = wqf_run_scenario(run, owner);
+	if (!ret) {
+		run->size = sizeof(*run);
+		ret = wqf_copy_out(arg, run, sizeof(*run), usize);
+	}
+	kfree(run);
+	return ret;
+}
+
 static long wqf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct wqf_owner *owner = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	if (!capable(CAP_SYS_ADMIN))
@@ -90,14 +135,52 @@ static long wqf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case WQF_IOC_VERSION:
 		return wqf_ioc_version(uarg);
+	case WQF_IOC_SCENARIO_INFO:
+		return wqf_ioc_scenario_info(uarg);
+	case WQF_IOC_RUN:
+		return wqf_ioc_run(owner, uarg);
+	case WQF_IOC_ABORT:
+		wqf_owner_abort(owner, NULL);
+		return 0;
 	default:
 		pr_warn_ratelimited("unknown ioctl 0x%x\n", cmd);
 		return -ENOTTY;
 	}
 }
 
+static int wqf_open(struct inode *inode, struct file *file)
+{
+	struct wqf_owner *owner = kzalloc(sizeof(*owner), GFP_KERNEL);
+
+	if (!owner)
+		return -ENOMEM;
+	wqf_owner_init(owner);
+	file->private_data = owner;
+	return 0;
+}
+
+/*
+ * close() from a task sharing the running task's file table aborts its
+ * runs; a forked child closing its copy does not.
+ */
+static int wqf_flush(struct file *file, fl_owner_t id)
+{
+	wqf_owner_abort(file->private_data, id);
+	return 0;
+}
+
+static int wqf_release(struct inode *inode, struct file *file)
+{
+	/* An ioctl holds a file reference: no run can be in progress here. */
+	kfree(file->private_data);
+	return 0;
+}
+
 static const struct file_operations wqf_fops = {
 	.owner = THIS_MODULE,
+	.open = wqf_open,
+	.flush = wqf_flush,
+	.release = wqf_release,
 	.unlocked_ioctl = wqf_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -1,29 +1,94 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * wqfault internal types: the run context shared by every scenario.
+ * wqfault internal types: the run context shared by every scenario, the
+ * scenario operations, and the owner (an open file) runs belong to.
  */
 #ifndef _WQFAULT_H
 #define _WQFAULT_H
 
 #include <linux/completion.h>
 #include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <uapi/linux/wqfault.h>
+
+/* How many runs may be in progress at once, over all file descriptors. */
+#define WQF_MAX_RUNS		4
+/* Default and range of wqf_run.stall_timeout_ms. */
+#define WQF_STALL_DEFAULT_MS	1000
+#define WQF_STALL_MIN_MS	10
+#define WQF_STALL_MAX_MS	600000
 
 /**
- * struct wqf_run - one run of a scenario
- * @aborted: set once by wqf_run_abort(); every wait returns -ECANCELED after
+ * struct wqf_ctx - one run of a scenario
+ * @aborted: set once by wqf_ctx_abort(); every wait returns -ECANCELED after
  * @slice: longest single sleep inside wqf_wait(), in jiffies; bounds how
  *         late an abort is noticed
+ * @id: the run's number, as printed in the kernel log
+ * @args: the run's knobs and results (kernel copy of the UAPI struct)
+ * @files: the files_struct of the task that started the run (for close())
+ * @node: entry in the owner's list of runs
  */
-struct wqf_run {
+struct wqf_ctx {
 	bool aborted;
 	unsigned long slice;
+	u64 id;
+	struct wqf_run *args;
+	const void *files;
+	struct list_head node;
 };
 
-void wqf_run_init(struct wqf_run *run);
-void wqf_run_abort(struct wqf_run *run);
-bool wqf_run_aborted(const struct wqf_run *run);
-int wqf_wait(struct wqf_run *run, struct completion *done,
+/**
+ * struct wqf_owner - the runs started through one open file
+ * @lock: protects @runs
+ * @runs: struct wqf_ctx entries in progress
+ */
+struct wqf_owner {
+	spinlock_t lock;
+	struct list_head runs;
+};
+
+/**
+ * struct wqf_scenario - what a scenario implements
+ * @id: enum wqf_scenario_id
+ * @name: short name, as used by the CLI and in log lines
+ * @variants: variant names; wqf_run.variant indexes this
+ * @nr_variants: entries in @variants
+ * @validate: check the scenario's knobs in @args, fill defaults, zero the
+ *            results; -EINVAL (with a rate-limited message) on bad input
+ * @run: carry out the run to its verdict; every wait bounded; nothing left
+ *       pending on return. Returns 0 or a negative errno (no verdict).
+ * @describe: print the knobs into @buf for the start line
+ * @report: print the results into @buf for the end line
+ */
+struct wqf_scenario {
+	u32 id;
+	const char *name;
+	const char * const *variants;
+	u32 nr_variants;
+	int (*validate)(struct wqf_run *args);
+	int (*run)(struct wqf_ctx *ctx);
+	int (*describe)(const struct wqf_run *args, char *buf, size_t len);
+	int (*report)(const struct wqf_run *args, char *buf, size_t len);
+};
+
+extern const struct wqf_scenario wqf_scn_starve;
+
+const struct wqf_scenario *wqf_scenario_at(u32 index);
+const struct wqf_scenario *wqf_scenario_by_id(u32 id);
+u32 wqf_nr_scenarios(void);
+const char *wqf_verdict_name(u32 verdict);
+
+void wqf_ctx_init(struct wqf_ctx *ctx);
+void wqf_ctx_abort(struct wqf_ctx *ctx);
+bool wqf_ctx_aborted(const struct wqf_ctx *ctx);
+int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	     unsigned long deadline);
+
+void wqf_owner_init(struct wqf_owner *owner);
+void wqf_owner_abort(struct wqf_owner *owner, const void *files);
+int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner);
+int wqf_runs_in_progress(void);
 
 #endif /* _WQFAULT_H */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,45 @@
 
 static const char *dev_path = "/dev/wqfault";
 
+static const char *const verdicts[] = {
+	"NONE", "COMPLETED", "DEADLOCK", "LEAKED", "ABORTED",
+};
+static const char *const queues[] = { "unbound", "percpu", "ordered" };
+static const char *const placements[] = { "local", "pin", "spread" };
+static const char *const confirms[] = {
+	"not-run", "cleared", "not-cleared", "unsupported",
+};
+
+#define NAME(tbl, i) ((i) < sizeof(tbl) / sizeof(tbl[0]) ? tbl[i] : "?")
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: wqfault [--dev=PATH] COMMAND [ARGS]\n"
 		"commands:\n"
-		"  version        show the module's ABI version and features\n"
-		"  help           show this text\n");
+		"  version             the module's ABI version and features\n"
+		"  list                scenarios and their variants\n"
+		"  run SCENARIO [OPTS] run one scenario to its verdict\n"
+		"  demo [OPTS]         starve: buggy and throttled, same load, side by side\n"
+		"  help                this text\n"
+		"run options (starve):\n"
+		"  --variant=NAME          buggy | throttle | separate-queue (default buggy)\n"
+		"  --queue=KIND            unbound | percpu | ordered (default unbound)\n"
+		"  --highpri --mem-reclaim add WQ_HIGHPRI / WQ_MEM_RECLAIM\n"
+		"  --max-active=N          the queue's max_active (default 4)\n"
+		"  --requests=N            requests the client sends (default 16)\n"
+		"  --shares=N              distinct shares (default: one per request)\n"
+		"  --cached=N              shares already in the referral cache\n"
+		"  --throttle=N            requests in flight at most (throttle variant)\n"
+		"  --connect-delay-us=N    how long a connect works\n"
+		"  --placement=P           local | pin | spread (default local)\n"
+		"  --cpu=N                 the CPU for --placement=pin\n"
+		"  --connect-cpu=N         queue connects on CPU N (default: the request's)\n"
+		"  --stall-timeout-ms=N    a connect parked this long is a stall (default 1000)\n"
+		"  --confirm               on a stall, raise max_active by one and report\n"
+		"  --repeat=N              run N times; the exit status covers every run\n"
+		"  --json                  print the result as JSON\n"
+		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");
 }
 
 static int open_dev(void)
@@ -36,25 +69,14 @@ static int open_dev(void)
 	return fd;
 }
 
-static int cmd_version(int argc, char **argv)
+static int cmd_version(int fd)
 {
 	struct wqf_version v = { .size = sizeof(v) };
-	int fd;
 
-	(void)argv;
-	if (argc != 1) {
-		print_usage(stderr);
-		return 2;
-	}
-	fd = open_dev();
-	if (fd < 0)
-		return 1;
 	if (ioctl(fd, WQF_IOC_VERSION, &v)) {
 		fprintf(stderr, "wqfault: version: %s\n", strerror(errno));
-		close(fd);
 		return 1;
 	}
-	close(fd);
 	printf("api_version %u\nscenarios %u\nmax_runs %u\nfeatures%s%s%s%s\n",
 	       v.api_version, v.nr_scenarios, v.max_runs,
 	       v.features & WQF_FEAT_LOCKDEP ? " lockdep" : "",
@@ -64,9 +86,342 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+/* Fill @info for scenario @name; returns 0, or 1 with a message. */
+static int find_scenario(int fd, const char *name, struct wqf_scenario_info *info)
+{
+	unsigned int i;
+
+	for (i = 0;; i++) {
+		memset(info, 0, sizeof(*info));
+		info->size = sizeof(*info);
+		info->index = i;
+		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, info))
+			break;
+		if (!strcmp(info->name, name))
+			return 0;
+	}
+	if (errno != ENOENT)
+		fprintf(stderr, "wqfault: scenario info: %s\n", strerror(errno));
+	else
+		fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n", name);
+	return 1;
+}
+
+static int cmd_list(int fd)
+{
+	struct wqf_scenario_info info;
+	unsigned int i, v;
+
+	for (i = 0;; i++) {
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		info.index = i;
+		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, &info))
+			break;
+		printf("%-10s", info.name);
+		for (v = 0; v < info.nr_variants && v < WQF_MAX_VARIANTS; v++)
+			printf(" %s", info.variants[v]);
+		printf("\n");
+	}
+	if (errno != ENOENT) {
+		fprintf(stderr, "wqfault: list: %s\n", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int lookup(const char *const *tbl, unsigned int n, const char *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(tbl[i], s))
+			return i;
+	return -1;
+}
+
+/* Parse "--name=value" into a number; 1 on match, -1 on a bad value. */
+static int opt_num(const char *arg, const char *name, long long lo, long long hi,
+		   long long *out)
+{
+	size_t n = strlen(name);
+	char *end;
+
+	if (strncmp(arg, name, n) || arg[n] != '=')
+		return 0;
+	errno = 0;
+	*out = strtoll(arg + n + 1, &end, 0);
+	if (errno || end == arg + n + 1 || *end || *out < lo || *out > hi) {
+		fprintf(stderr, "wqfault: bad value in %s\n", arg);
+		return -1;
+	}
+	return 1;
+}
+
+static const char *opt_str(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) || arg[n] != '=' ? NULL : arg + n + 1;
+}
+
+struct run_opts {
+	struct wqf_run run;
+	const char *variant;
+	int json;
+	int expect;
+	long long repeat;
+};
+
+/* Returns 0, or 2 on a usage error (message printed). */
+static int parse_starve(int argc, char **argv, struct run_opts *o)
+{
+	struct wqf_starve *k = &o->run.starve;
+	const char *s;
+	long long v;
+	int i, r;
+
+	k->max_active = 4;
+	k->requests = 16;
+	k->connect_cpu = -1;
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+#define NUM(name, lo, hi, dst) \
+	r = opt_num(a, name, lo, hi, &v); \
+	if (r < 0) \
+		return 2; \
+	if (r > 0) { \
+		dst = v; \
+		continue; \
+	}
+		NUM("--max-active", 0, UINT_MAX, k->max_active);
+		NUM("--requests", 0, UINT_MAX, k->requests);
+		NUM("--shares", 0, UINT_MAX, k->shares);
+		NUM("--cached", 0, UINT_MAX, k->cached);
+		NUM("--throttle", 0, UINT_MAX, k->throttle);
+		NUM("--connect-delay-us", 0, UINT_MAX, k->connect_delay_us);
+		NUM("--cpu", INT_MIN, INT_MAX, k->cpu);
+		NUM("--connect-cpu", INT_MIN, INT_MAX, k->connect_cpu);
+		NUM("--stall-timeout-ms", 0, UINT_MAX, o->run.stall_timeout_ms);
+		NUM("--repeat", 1, 1000000, o->repeat);
+#undef NUM
+		if (!strcmp(a, "--highpri")) {
+			k->queue_flags |= WQF_QF_HIGHPRI;
+		} else if (!strcmp(a, "--mem-reclaim")) {
+			k->queue_flags |= WQF_QF_MEM_RECLAIM;
+		} else if (!strcmp(a, "--confirm")) {
+			o->run.flags |= WQF_RUN_CONFIRM;
+		} else if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if ((s = opt_str(a, "--variant"))) {
+			o->variant = s;
+		} else if ((s = opt_str(a, "--queue"))) {
+			r = lookup(queues, 3, s);
+			if (r < 0) {
+				fprintf(stderr, "wqfault: unknown queue '%s'\n", s);
+				return 2;
+			}
+			k->queue = r;
+		} else if ((s = opt_str(a, "--placement"))) {
+			r = lookup(placements, 3, s);
+			if (r < 0) {
+				fprintf(stderr, "wqfault: unknown placement '%s'\n", s);
+				return 2;
+			}
+			k->placement = r;
+		} else if ((s = opt_str(a, "--expect"))) {
+			o->expect = lookup(verdicts, 5, s);
+			if (o->expect < 1) {
+				fprintf(stderr, "wqfault: unknown verdict '%s'\n", s);
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "wqfault: unknown option '%s'\n", a);
+			return 2;
+		}
+	}
+	if (k->queue == WQF_QUEUE_ORDERED && k->max_active == 4)
+		k->max_active = 1;
+	return 0;
+}
+
+static void print_json(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_starve *k = &r->starve;
+
+	printf("{\"scenario\":\"starve\",\"variant\":\"%s\",\"verdict\":\"%s\","
+	       "\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,"
+	       "\"stall_timeout_ms\":%u,\"flags\":%u,"
+	       "\"queue\":\"%s\",\"queue_flags\":%u,\"max_active\":%u,"
+	       "\"requests\":%u,\"shares\":%u,\"cached\":%u,\"throttle\":%u,"
+	       "\"connect_delay_us\":%u,\"placement\":\"%s\",\"cpu\":%d,"
+	       "\"connect_cpu\":%d,\"completed\":%u,\"hits\":%u,\"misses\":%u,"
+	       "\"timed_out\":%u,\"connects\":%u,\"max_in_flight\":%u,"
+	       "\"diag_waiting\":%u,\"diag_parked_connects\":%u,"
+	       "\"diag_parked_requests\":%u,\"diag_cpu\":%d,\"diag_node\":%d,"
+	       "\"diag_congested\":%u,\"confirm\":\"%s\",\"oldest_parked_ms\":%u}\n",
+	       variant, NAME(verdicts, r->verdict),
+	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
+	       (unsigned long long)r->verdict_us, r->stall_timeout_ms, r->flags,
+	       NAME(queues, k->queue), k->queue_flags, k->max_active, k->requests,
+	       k->shares, k->cached, k->throttle, k->connect_delay_us,
+	       NAME(placements, k->placement), k->cpu, k->connect_cpu,
+	       k->completed, k->hits, k->misses, k->timed_out, k->connects,
+	       k->max_in_flight, k->diag_waiting, k->diag_parked_connects,
+	       k->diag_parked_requests, k->diag_cpu, k->diag_node,
+	       k->diag_congested, NAME(confirms, k->confirm), k->oldest_parked_ms);
+}
+
+static void print_human(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_starve *k = &r->starve;
+
+	printf("starve %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
+	       variant, NAME(verdicts, r->verdict), r->verdict_us / 1000.0,
+	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	printf("  queue %s%s%s max_active %u; requests %u, shares %u (%u cached)",
+	       NAME(queues, k->queue),
+	       k->queue_flags & WQF_QF_HIGHPRI ? "+highpri" : "",
+	       k->queue_flags & WQF_QF_MEM_RECLAIM ? "+mem_reclaim" : "",
+	       k->max_active, k->requests, k->shares, k->cached);
+	if (k->throttle)
+		printf(", throttle %u", k->throttle);
+	printf("\n  completed %u, hits %u, misses %u, timed out %u, connects %u, max in flight %u\n",
+	       k->completed, k->hits, k->misses, k->timed_out, k->connects,
+	       k->max_in_flight);
+	if (r->verdict == WQF_VERDICT_DEADLOCK) {
+		printf("  diagnosis: %u requests hold slots waiting for a connect; %u connects and %u requests parked by the kernel (inactive)\n",
+		       k->diag_waiting, k->diag_parked_connects,
+		       k->diag_parked_requests);
+		printf("             starved accounting: %s%d, node %d; workqueue_congested=%u; oldest parked connect %u ms\n",
+		       k->diag_cpu >= 0 ? "cpu " : "unbound/ordered, cpu ",
+		       k->diag_cpu, k->diag_node, k->diag_congested,
+		       k->oldest_parked_ms);
+		if (r->flags & WQF_RUN_CONFIRM)
+			printf("             confirm (max_active + 1): %s\n",
+			       NAME(confirms, k->confirm));
+	}
+}
+
+static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info)
+{
+	const char *vname = o->variant ? o->variant : "buggy";
+	int v, rc = 0;
+	long long i;
+
+	for (v = 0; v < (int)info->nr_variants; v++)
+		if (!strcmp(info->variants[v], vname))
+			break;
+	if (v == (int)info->nr_variants) {
+		fprintf(stderr, "wqfault: %s has no variant '%s' (see: wqfault list)\n",
+			info->name, vname);
+		return 2;
+	}
+	o->run.size = sizeof(o->run);
+	o->run.scenario = info->id;
+	o->run.variant = v;
+	for (i = 0; i < o->repeat; i++) {
+		struct wqf_run r = o->run;
+
+		if (ioctl(fd, WQF_IOC_RUN, &r)) {
+			fprintf(stderr, "wqfault: run %s: %s\n", info->name,
+				strerror(errno));
+			return 1;
+		}
+		if (o->json)
+			print_json(&r, vname);
+		else
+			print_human(&r, vname);
+		if (o->expect > 0 && (int)r.verdict != o->expect) {
+			fprintf(stderr, "wqfault: expected %s, got %s\n",
+				verdicts[o->expect], NAME(verdicts, r.verdict));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
+static int cmd_run(int fd, int argc, char **argv)
+{
+	struct wqf_scenario_info info;
+	struct run_opts o;
+	int rc;
+
+	if (argc < 1) {
+		print_usage(stderr);
+		return 2;
+	}
+	memset(&o, 0, sizeof(o));
+	o.repeat = 1;
+	if (strcmp(argv[0], "starve")) {
+		fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n",
+			argv[0]);
+		return 2;
+	}
+	rc = parse_starve(argc - 1, argv + 1, &o);
+	if (rc)
+		return rc;
+	if (find_scenario(fd, argv[0], &info))
+		return 1;
+	return do_run(fd, &o, &info);
+}
+
+/* starve buggy and throttled under the same load, side by side. */
+static int cmd_demo(int fd, int argc, char **argv)
+{
+	struct wqf_scenario_info info;
+	struct wqf_run res[2];
+	const char *names[2] = { "buggy", "throttle" };
+	struct run_opts o;
+	int i, rc;
+
+	memset(&o, 0, sizeof(o));
+	rc = parse_starve(argc, argv, &o);
+	if (rc)
+		return rc;
+	if (find_scenario(fd, "starve", &info))
+		return 1;
+	for (i = 0; i < 2; i++) {
+		res[i] = o.run;
+		res[i].size = sizeof(res[i]);
+		res[i].scenario = info.id;
+		res[i].variant = i == 0 ? WQF_STARVE_BUGGY : WQF_STARVE_THROTTLE;
+		if (ioctl(fd, WQF_IOC_RUN, &res[i])) {
+			fprintf(stderr, "wqfault: demo %s: %s\n", names[i], strerror(errno));
+			return 1;
+		}
+	}
+	printf("starve: %u requests on a %s queue with max_active %u, each missing its share\n\n",
+	       res[0].starve.requests, NAME(queues, res[0].starve.queue),
+	       res[0].starve.max_active);
+	printf("%-34s %-18s %-18s\n", "", "buggy", "throttle");
+#define ROW(label, fmt, a, b) printf("%-34s " fmt " " fmt "\n", label, a, b)
+	ROW("verdict", "%-18s", NAME(verdicts, res[0].verdict), NAME(verdicts, res[1].verdict));
+	ROW("requests in flight at most", "%-18u", res[0].starve.max_in_flight,
+	    res[1].starve.max_in_flight);
+	ROW("requests completed", "%-18u", res[0].starve.completed, res[1].starve.completed);
+	ROW("connect items run", "%-18u", res[0].starve.connects, res[1].starve.connects);
+	ROW("slots held by waiting requests", "%-18u", res[0].starve.diag_waiting,
+	    res[1].starve.diag_waiting);
+	ROW("connects parked (inactive)", "%-18u", res[0].starve.diag_parked_connects,
+	    res[1].starve.diag_parked_connects);
+	ROW("requests parked (inactive)", "%-18u", res[0].starve.diag_parked_requests,
+	    res[1].starve.diag_parked_requests);
+	ROW("time to verdict (ms)", "%-18.1f", res[0].verdict_us / 1000.0,
+	    res[1].verdict_us / 1000.0);
+#undef ROW
+	printf("\nbuggy: every slot is held by a request waiting for a connect item that\n"
+	       "the kernel keeps parked behind them; throttle keeps %u slot(s) free.\n",
+	       res[1].starve.max_active - res[1].starve.throttle);
+	return res[0].verdict == WQF_VERDICT_DEADLOCK &&
+	       res[1].verdict == WQF_VERDICT_COMPLETED ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-	int i = 1;
+	const char *cmd;
+	int i = 1, fd, rc;
 
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
 		if (!strncmp(argv[i], "--dev=", 6)) {
@@ -85,13 +440,32 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[i], "version"))
-		return cmd_version(argc - i, argv + i);
-	if (!strcmp(argv[i], "help")) {
+	cmd = argv[i++];
+	if (!strcmp(cmd, "help")) {
 		print_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "wqfault: unknown command '%s'\n", argv[i]);
-	print_usage(stderr);
-	return 2;
+	if (strcmp(cmd, "version") && strcmp(cmd, "list") && strcmp(cmd, "run") &&
+	    strcmp(cmd, "demo")) {
+		fprintf(stderr, "wqfault: unknown command '%s'\n", cmd);
+		print_usage(stderr);
+		return 2;
+	}
+	if ((!strcmp(cmd, "version") || !strcmp(cmd, "list")) && i != argc) {
+		print_usage(stderr);
+		return 2;
+	}
+	fd = open_dev();
+	if (fd < 0)
+		return 1;
+	if (!strcmp(cmd, "version"))
+		rc = cmd_version(fd);
+	else if (!strcmp(cmd, "list"))
+		rc = cmd_list(fd);
+	else if (!strcmp(cmd, "run"))
+		rc = cmd_run(fd, argc - i, argv + i);
+	else
+		rc = cmd_demo(fd, argc - i, argv + i);
+	close(fd);
+	return rc;
 }

@@ -45,7 +45,222 @@ struct wqf_version {
 /** define WQF_FEAT_WQ_WATCHDOG - CONFIG_WQ_WATCHDOG is on */
 #define WQF_FEAT_WQ_WATCHDOG		(1ULL << 3)
 
+/**
+ * enum wqf_scenario_id - scenario identifiers (append-only)
+ * @WQF_SCN_STARVE: critical work queue starvation: requests wait for
+ *                  connect items queued behind them on the same queue
+ */
+enum wqf_scenario_id {
+	WQF_SCN_STARVE = 1,
+};
+
+/**
+ * enum wqf_verdict - how a run ended
+ * @WQF_VERDICT_NONE: no verdict (the run did not start)
+ * @WQF_VERDICT_COMPLETED: every party finished within its bound
+ * @WQF_VERDICT_DEADLOCK: the harness saw the stall the scenario reproduces
+ * @WQF_VERDICT_LEAKED: the run finished but left state behind
+ * @WQF_VERDICT_ABORTED: stopped by WQF_IOC_ABORT, a signal or close()
+ */
+enum wqf_verdict {
+	WQF_VERDICT_NONE = 0,
+	WQF_VERDICT_COMPLETED = 1,
+	WQF_VERDICT_DEADLOCK = 2,
+	WQF_VERDICT_LEAKED = 3,
+	WQF_VERDICT_ABORTED = 4,
+};
+
+/** define WQF_NAME_LEN - length of the name fields, NUL included */
+#define WQF_NAME_LEN		16
+/** define WQF_MAX_VARIANTS - variants a scenario can list */
+#define WQF_MAX_VARIANTS	8
+
+/**
+ * struct wqf_scenario_info - answer of WQF_IOC_SCENARIO_INFO
+ * @size: (in) sizeof(struct wqf_scenario_info) as userspace knows it
+ * @index: (in) which scenario, 0 to wqf_version.nr_scenarios - 1
+ * @id: (out) its enum wqf_scenario_id, for wqf_run.scenario
+ * @nr_variants: (out) entries used in @variants
+ * @name: (out) the scenario's name, NUL-terminated
+ * @variants: (out) variant names; wqf_run.variant is an index here
+ */
+struct wqf_scenario_info {
+	__u32 size;
+	__u32 index;
+	__u32 id;
+	__u32 nr_variants;
+	char name[WQF_NAME_LEN];
+	char variants[WQF_MAX_VARIANTS][WQF_NAME_LEN];
+};
+
+/**
+ * enum wqf_starve_variant - variants of WQF_SCN_STARVE
+ * @WQF_STARVE_BUGGY: the client queues every request at once
+ * @WQF_STARVE_THROTTLE: at most wqf_starve.throttle requests in flight
+ * @WQF_STARVE_SEPARATE_QUEUE: connect items go to a queue of their own
+ */
+enum wqf_starve_variant {
+	WQF_STARVE_BUGGY = 0,
+	WQF_STARVE_THROTTLE = 1,
+	WQF_STARVE_SEPARATE_QUEUE = 2,
+};
+
+/**
+ * enum wqf_queue_kind - flavour of the scenario's workqueue
+ * @WQF_QUEUE_UNBOUND: WQ_UNBOUND, max_active counted per NUMA node
+ * @WQF_QUEUE_PERCPU: per-CPU (bound), max_active counted per CPU
+ * @WQF_QUEUE_ORDERED: alloc_ordered_workqueue(), one item at a time
+ */
+enum wqf_queue_kind {
+	WQF_QUEUE_UNBOUND = 0,
+	WQF_QUEUE_PERCPU = 1,
+	WQF_QUEUE_ORDERED = 2,
+};
+
+/** define WQF_QF_HIGHPRI - add WQ_HIGHPRI to the scenario's workqueue */
+#define WQF_QF_HIGHPRI		(1U << 0)
+/** define WQF_QF_MEM_RECLAIM - add WQ_MEM_RECLAIM (a rescuer thread) */
+#define WQF_QF_MEM_RECLAIM	(1U << 1)
+/** define WQF_QF_ALL - every known WQF_QF_* bit */
+#define WQF_QF_ALL		(WQF_QF_HIGHPRI | WQF_QF_MEM_RECLAIM)
+
+/**
+ * enum wqf_placement - where the client queues its requests
+ * @WQF_PLACE_LOCAL: queue_work(): the CPU the client runs on
+ * @WQF_PLACE_PIN: queue_work_on(wqf_starve.cpu) for every request
+ * @WQF_PLACE_SPREAD: queue_work_on() round-robin over online CPUs
+ */
+enum wqf_placement {
+	WQF_PLACE_LOCAL = 0,
+	WQF_PLACE_PIN = 1,
+	WQF_PLACE_SPREAD = 2,
+};
+
+/**
+ * enum wqf_confirm - outcome of the WQF_RUN_CONFIRM check
+ * @WQF_CONFIRM_NOT_RUN: not asked for, or no stall to confirm
+ * @WQF_CONFIRM_CLEARED: raising max_active by one let a parked connect run
+ * @WQF_CONFIRM_NOT_CLEARED: it did not (other items were parked ahead)
+ * @WQF_CONFIRM_UNSUPPORTED: the queue is ordered; max_active is fixed
+ */
+enum wqf_confirm {
+	WQF_CONFIRM_NOT_RUN = 0,
+	WQF_CONFIRM_CLEARED = 1,
+	WQF_CONFIRM_NOT_CLEARED = 2,
+	WQF_CONFIRM_UNSUPPORTED = 3,
+};
+
+/**
+ * struct wqf_starve - knobs and results of WQF_SCN_STARVE
+ * @queue: (in) enum wqf_queue_kind
+ * @queue_flags: (in) WQF_QF_* bits
+ * @max_active: (in) the queue's max_active, 1 to 512 (ordered: 0 or 1)
+ * @requests: (in) requests the client sends, 1 to 1,000,000
+ * @shares: (in) distinct shares the requests name (request i names share
+ *          i % @shares); 0 means one share per request
+ * @cached: (in) shares already in the referral cache: requests naming
+ *          shares 0 to @cached - 1 hit and need no connect
+ * @throttle: (in) requests in flight at most, throttle variant only;
+ *            0 means @max_active - 1; must be below @max_active
+ * @connect_delay_us: (in) how long a connect item works, 0 to 1,000,000
+ * @placement: (in) enum wqf_placement
+ * @cpu: (in) the CPU for WQF_PLACE_PIN
+ * @connect_cpu: (in) -1: a request queues its connect with queue_work()
+ *               (its own CPU); else queue_work_on(@connect_cpu)
+ * @completed: (out) requests that got their share and finished
+ * @hits: (out) requests that found their share in the cache
+ * @misses: (out) requests that had to wait for a connect
+ * @timed_out: (out) requests whose own wait bound expired
+ * @connects: (out) connect items that ran
+ * @max_in_flight: (out) most requests queued and not finished at once
+ * @diag_waiting: (out) at the stall: requests holding a slot, waiting
+ * @diag_parked_connects: (out) at the stall: connect items the kernel
+ *                        holds inactive (WORK_STRUCT_INACTIVE), never run
+ * @diag_parked_requests: (out) at the stall: request items held inactive
+ * @diag_cpu: (out) at the stall: CPU whose max_active accounting starved
+ *            (per-CPU queues), or -1
+ * @diag_node: (out) at the stall: NUMA node of the starved accounting
+ * @diag_congested: (out) workqueue_congested() at the stall, 0 or 1
+ * @confirm: (out) enum wqf_confirm
+ * @oldest_parked_ms: (out) age of the oldest parked connect when the
+ *                    starvation watchdog fired
+ */
+struct wqf_starve {
+	__u32 queue;
+	__u32 queue_flags;
+	__u32 max_active;
+	__u32 requests;
+	__u32 shares;
+	__u32 cached;
+	__u32 throttle;
+	__u32 connect_delay_us;
+	__u32 placement;
+	__s32 cpu;
+	__s32 connect_cpu;
+	__u32 completed;
+	__u32 hits;
+	__u32 misses;
+	__u32 timed_out;
+	__u32 connects;
+	__u32 max_in_flight;
+	__u32 diag_waiting;
+	__u32 diag_parked_connects;
+	__u32 diag_parked_requests;
+	__s32 diag_cpu;
+	__s32 diag_node;
+	__u32 diag_congested;
+	__u32 confirm;
+	__u32 oldest_parked_ms;
+};
+
+/**
+ * define WQF_RUN_CONFIRM - on a stall, raise max_active by one
+ * (workqueue_set_max_active()) and report whether the stall cleared
+ */
+#define WQF_RUN_CONFIRM		(1U << 0)
+/** define WQF_RUN_FLAGS_ALL - every known WQF_RUN_* bit */
+#define WQF_RUN_FLAGS_ALL	WQF_RUN_CONFIRM
+
+/**
+ * struct wqf_run - one run of a scenario, for WQF_IOC_RUN
+ * @size: (in) sizeof(struct wqf_run) as userspace knows it
+ * @scenario: (in) enum wqf_scenario_id
+ * @variant: (in) index into the scenario's variants
+ * @flags: (in) WQF_RUN_* bits
+ * @stall_timeout_ms: (in) a party stuck this long is a stall; 0 means
+ *                    1000, else 10 to 600,000
+ * @verdict: (out) enum wqf_verdict
+ * @run_id: (out) the run's number in the kernel log lines
+ * @elapsed_us: (out) from the start of the run to its end, cleanup done
+ * @verdict_us: (out) from the start of the run to the verdict
+ * @starve: (in/out) knobs and results when @scenario is WQF_SCN_STARVE
+ */
+struct wqf_run {
+	__u32 size;
+	__u32 scenario;
+	__u32 variant;
+	__u32 flags;
+	__u32 stall_timeout_ms;
+	__u32 verdict;
+	__u64 run_id;
+	__u64 elapsed_us;
+	__u64 verdict_us;
+	struct wqf_starve starve;
+};
+
 /** define WQF_IOC_VERSION - report the ABI version and features */
 #define WQF_IOC_VERSION		_IO(WQF_IOC_MAGIC, 0x00)
+/**
+ * define WQF_IOC_SCENARIO_INFO - describe scenario wqf_scenario_info.index;
+ * ENOENT past the last one
+ */
+#define WQF_IOC_SCENARIO_INFO	_IO(WQF_IOC_MAGIC, 0x01)
+/**
+ * define WQF_IOC_RUN - run a scenario to its verdict (blocks; bounded);
+ * EBUSY if too many runs are in progress
+ */
+#define WQF_IOC_RUN		_IO(WQF_IOC_MAGIC, 0x02)
+/** define WQF_IOC_ABORT - abort every run in progress on this file */
+#define WQF_IOC_ABORT		_IO(WQF_IOC_MAGIC, 0x03)
 
 #endif /* _UAPI_LINUX_WQFAULT_H */

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * starve: critical work queue starvation.
+ *
+ * A client queues requests on a workqueue with a real max_active. A request
+ * whose share misses the referral cache queues a connect item for it on the
+ * same queue and waits for it. Once the waiting requests hold every active
+ * slot of an accounting domain (a CPU for per-CPU queues, a NUMA node for
+ * unbound ones), the connect items stay parked on the kernel's inactive
+ * list and nothing moves. The harness's starvation watchdog sees a connect
+ * parked longer than the stall timeout, takes the diagnosis from the
+ * kernel's own state (WORK_STRUCT_INACTIVE, workqueue_congested()), gives
+ * the DEADLOCK verdict, and aborts the run, which unwinds by itself.
+ *
+ * Fixes: the client throttles requests in flight below max_active, or the
+ * connect items go to a queue of their own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": starve: " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "wqfault.h"
+
+#define STARVE_MAX_REQUESTS	1000000
+#define STARVE_MAX_DELAY_US	1000000
+
+enum { SHARE_IDLE, SHARE_QUEUED, SHARE_RUNNING, SHARE_CONNECTED };
+enum { REQ_IDLE, REQ_QUEUED, REQ_STARTED, REQ_WAITING, REQ_DONE };
+
+struct starve;
+
+/* One share of the referral cache, with its connect item. */
+struct starve_share {
+	struct work_struct connect;
+	struct completion connected;
+	struct list_head parked;	/* on starve.parked: queued, not started */
+	struct starve *st;
+	unsigned long queued_at;
+	int queued_cpu;
+	int state;
+};
+
+/* A request slot; throttled runs recycle slots. */
+struct starve_req {
+	struct work_struct work;
+	struct starve *st;
+	u32 share;
+	u8 state;
+	bool gated;
+};
+
+struct starve {
+	struct wqf_ctx *ctx;
+	struct wqf_starve *k;
+	struct workqueue_struct *wq;
+	struct workqueue_struct *connect_wq;
+	struct starve_share *shares;
+	u32 nr_shares;
+	struct starve_req *reqs;
+	u32 nr_reqs;
+	u32 *free;		/* stack of free request slots */
+	u32 nr_free;
+	spinlock_t lock;	/* protects free, nr_free, parked */
+	struct list_head parked;
+	struct completion gate;
+	wait_queue_head_t progress;
+	unsigned long stall;	/* jiffies */
+	unsigned long wait_bound;	/* jiffies a request may wait at most */
+	unsigned long last_progress;	/* jiffies: a connect started or a request ended */
+	int next_cpu;
+	atomic_t in_flight;
+	atomic_t finished;
+	atomic_t waiting;
+	atomic_t completed;
+	atomic_t hits;
+	atomic_t misses;
+	atomic_t timed_out;
+	atomic_t connects;
+};
+
+static const char * const starve_variants[] = {
+	[WQF_STARVE_BUGGY] = "buggy",
+	[WQF_STARVE_THROTTLE] = "throttle",
+	[WQF_STARVE_SEPARATE_QUEUE] = "separate-queue",
+};
+
+static const char * const starve_queues[] = {
+	[WQF_QUEUE_UNBOUND] = "unbound",
+	[WQF_QUEUE_PERCPU] = "percpu",
+	[WQF_QUEUE_ORDERED] = "ordered",
+};
+
+static const char * const starve_placements[] = {
+	[WQF_PLACE_LOCAL] = "local",
+	[WQF_PLACE_PIN] = "pin",
+	[WQF_PLACE_SPREAD] = "spread",
+};
+
+static const char * const starve_confirms[] = {
+	[WQF_CONFIRM_NOT_RUN] = "not-run",
+	[WQF_CONFIRM_CLEARED] = "cleared",
+	[WQF_CONFIRM_NOT_CLEARED] = "not-cleared",
+	[WQF_CONFIRM_UNSUPPORTED] = "unsupported",
+};
+
+static bool starve_parked(struct work_struct *work)
+{
+	return test_bit(WORK_STRUCT_INACTIVE_BIT, work_data_bits(work));
+}
+
+static void starve_queue_connect(struct starve *st, struct starve_share *sh)
+{
+	int cpu = st->k->connect_cpu;
+
+	spin_lock(&st->lock);
+	sh->queued_at = jiffies;
+	sh->queued_cpu = cpu >= 0 ? cpu : raw_smp_processor_id();
+	list_add_tail(&sh->parked, &st->parked);
+	spin_unlock(&st->lock);
+	if (cpu >= 0)
+		queue_work_on(cpu, st->connect_wq, &sh->connect);
+	else
+		queue_work(st->connect_wq, &sh->connect);
+}
+
+static void starve_connect_fn(struct work_struct *work)
+{
+	struct starve_share *sh = container_of(work, struct starve_share, connect);
+	struct starve *st = sh->st;
+
+	spin_lock(&st->lock);
+	list_del_init(&sh->parked);
+	spin_unlock(&st->lock);
+	WRITE_ONCE(sh->state, SHARE_RUNNING);
+	WRITE_ONCE(st->last_progress, jiffies);
+	atomic_inc(&st->connects);
+	if (st->k->connect_delay_us && !wqf_ctx_aborted(st->ctx))
+		fsleep(st->k->connect_delay_us);
+	smp_store_release(&sh->state, SHARE_CONNECTED);
+	complete_all(&sh->connected);
+	wake_up(&st->progress);
+}
+
+static void starve_request_fn(struct work_struct *work)
+{
+	struct starve_req *rq = container_of(work, struct starve_req, work);
+	struct starve *st = rq->st;
+	struct starve_share *sh = &st->shares[rq->share];
+	u32 slot = rq - st->reqs;
+	int ret;
+
+	WRITE_ONCE(rq->state, REQ_STARTED);
+	if (wqf_ctx_aborted(st->ctx))
+		goto out;
+	if (rq->gated) {
+		wake_up(&st->progress);
+		if (wqf_wait(st->ctx, &st->gate, jiffies + st->wait_bound))
+			goto out;
+	}
+	if (smp_load_acquire(&sh->state) == SHARE_CONNECTED) {
+		atomic_inc(&st->hits);
+		atomic_inc(&st->completed);
+		goto out;
+	}
+	atomic_inc(&st->misses);
+	if (cmpxchg(&sh->state, SHARE_IDLE, SHARE_QUEUED) == SHARE_IDLE)
+		starve_queue_connect(st, sh);
+	WRITE_ONCE(rq->state, REQ_WAITING);
+	atomic_inc(&st->waiting);
+	ret = wqf_wait(st->ctx, &sh->connected, jiffies + st->wait_bound);
+	atomic_dec(&st->waiting);
+	if (!ret)
+		atomic_inc(&st->completed);
+	else if (ret == -ETIMEDOUT)
+		atomic_inc(&st->timed_out);
+out:
+	WRITE_ONCE(rq->state, REQ_DONE);
+	/* Last touch of rq: the slot may be queued again at once. */
+	spin_lock(&st->lock);
+	st->free[st->nr_free++] = slot;
+	spin_unlock(&st->lock);
+	WRITE_ONCE(st->last_progress, jiffies);
+	atomic_dec(&st->in_flight);
+	atomic_inc(&st->finished);
+	wake_up(&st->progress);
+}
+
+static void starve_submit(struct starve *st, u32 n, bool gated)
+{
+	struct wqf_starve *k = st->k;
+	struct starve_req *rq;
+	int cpu;
+
+	spin_lock(&st->lock);
+	rq = &st->reqs[st->free[--st->nr_free]];
+	spin_unlock(&st->lock);
+	rq->share = n % st->nr_shares;
+	rq->gated = gated;
+	rq->state = REQ_QUEUED;
+	k->max_in_flight = max_t(u32, k->max_in_flight,
+				 atomic_inc_return(&st->in_flight));
+	switch (k->placement) {
+	case WQF_PLACE_PIN:
+		queue_work_on(k->cpu, st->wq, &rq->work);
+		break;
+	case WQF_PLACE_SPREAD:
+		cpu = cpumask_next(st->next_cpu, cpu_online_mask);
+		if (cpu >= nr_cpu_ids)
+			cpu = cpumask_first(cpu_online_mask);
+		st->next_cpu = cpu;
+		queue_work_on(cpu, st->wq, &rq->work);
+		break;
+	default:
+		queue_work(st->wq, &rq->work);
+	}
+}
+
+/* Every gated request has started or is parked by the kernel. */
+static bool starve_gate_settled(struct starve *st, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		struct starve_req *rq = &st->reqs[i];
+
+		if (READ_ONCE(rq->state) < REQ_STARTED && !starve_parked(&rq->work))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Sleep one watchdog tick or until progress. Returns true if the run is to
+ * stop: aborted through its owner, or the client got a signal.
+ */
+static bool starve_tick(struct starve *st, int seen)
+{
+	long ret;
+
+	ret = wait_event_interruptible_timeout(st->progress,
+					       atomic_read(&st->finished) != seen ||
+					       wqf_ctx_aborted(st->ctx),
+					       max_t(long, msecs_to_jiffies(10), 1));
+	if (ret < 0)
+		wqf_ctx_abort(st->ctx);
+	return wqf_ctx_aborted(st->ctx);
+}
+
+/*
+ * The starvation watchdog: the oldest parked connect, if it has been parked
+ * for a stall period and nothing has moved for as long (a slow but moving
+ * queue is not a stall).
+ */
+static struct starve_share *starve_watchdog(struct starve *st)
+{
+	unsigned long now = jiffies;
+	struct starve_share *sh;
+
+	spin_lock(&st->lock);
+	sh = list_first_entry_or_null(&st->parked, struct starve_share, parked);
+	if (sh && (time_before(now, sh->queued_at + st->stall) ||
+		   time_before(now, READ_ONCE(st->last_progress) + st->stall)))
+		sh = NULL;
+	spin_unlock(&st->lock);
+	return sh;
+}
+
+static void starve_diagnose(struct starve *st, struct starve_share *oldest)
+{
+	struct wqf_starve *k = st->k;
+	struct starve_share *sh;
+	int cpu = oldest->queued_cpu;
+	u32 i, n = 0;
+
+	k->oldest_parked_ms = jiffies_to_msecs(jiffies - oldest->queued_at);
+	k->diag_waiting = atomic_read(&st->waiting);
+	spin_lock(&st->lock);
+	list_for_each_entry(sh, &st->parked, parked)
+		n += starve_parked(&sh->connect);
+	spin_unlock(&st->lock);
+	k->diag_parked_connects = n;
+	for (i = 0, n = 0; i < st->nr_reqs; i++)
+		n += READ_ONCE(st->reqs[i].state) == REQ_QUEUED &&
+		     starve_parked(&st->reqs[i].work);
+	k->diag_parked_requests = n;
+	k->diag_cpu = k->queue == WQF_QUEUE_PERCPU ? cpu : -1;
+	k->diag_node = cpu_to_node(cpu);
+	k->diag_congested = workqueue_congested(cpu, st->connect_wq);
+	pr_warn("watchdog: run %llu: connect item parked %u ms on %s (cpu %d node %d): %u requests hold slots waiting, %u connects and %u requests parked, congested=%u\n",
+		st->ctx->id, k->oldest_parked_ms, starve_queues[k->queue], cpu,
+		k->diag_node, k->diag_waiting, k->diag_parked_connects,
+		k->diag_parked_requests, k->diag_congested);
+}
+
+/* Raise max_active by one: does the oldest parked connect then run? */
+static void starve_confirm(struct starve *st, struct starve_share *oldest)
+{
+	struct wqf_starve *k = st->k;
+	unsigned long deadline = jiffies + st->stall;
+
+	if (k->queue == WQF_QUEUE_ORDERED) {
+		k->confirm = WQF_CONFIRM_UNSUPPORTED;
+		return;
+	}
+	workqueue_set_max_active(st->connect_wq, k->max_active + 1);
+	k->confirm = WQF_CONFIRM_NOT_CLEARED;
+	while (time_before(jiffies, deadline)) {
+		if (READ_ONCE(oldest->state) != SHARE_QUEUED) {
+			k->confirm = WQF_CONFIRM_CLEARED;
+			break;
+		}
+		if (starve_tick(st, atomic_read(&st->finished)))
+			break;
+	}
+}
+
+static struct workqueue_struct *starve_alloc_wq(struct starve *st,
+						const char *role)
+{
+	struct wqf_starve *k = st->k;
+	unsigned int flags = 0;
+
+	if (k->queue_flags & WQF_QF_HIGHPRI)
+		flags |= WQ_HIGHPRI;
+	if (k->queue_flags & WQF_QF_MEM_RECLAIM)
+		flags |= WQ_MEM_RECLAIM;
+	if (k->queue == WQF_QUEUE_ORDERED)
+		return alloc_ordered_workqueue("wqf_%s%llu", flags, role,
+					       st->ctx->id);
+	if (k->queue == WQF_QUEUE_UNBOUND)
+		flags |= WQ_UNBOUND;
+	return alloc_workqueue("wqf_%s%llu", flags, k->max_active, role,
+			       st->ctx->id);
+}
+
+static int starve_setup(struct starve *st)
+{
+	struct wqf_starve *k = st->k;
+	bool throttled = st->ctx->args->variant == WQF_STARVE_THROTTLE;
+	u32 i;
+
+	st->nr_shares = k->shares;
+	st->nr_reqs = throttled ? min(k->requests, k->throttle) : k->requests;
+	st->shares = kvcalloc(st->nr_shares, sizeof(*st->shares), GFP_KERNEL);
+	st->reqs = kvcalloc(st->nr_reqs, sizeof(*st->reqs), GFP_KERNEL);
+	st->free = kvcalloc(st->nr_reqs, sizeof(*st->free), GFP_KERNEL);
+	if (!st->shares || !st->reqs || !st->free)
+		return -ENOMEM;
+	for (i = 0; i < st->nr_shares; i++) {
+		struct starve_share *sh = &st->shares[i];
+
+		INIT_WORK(&sh->connect, starve_connect_fn);
+		init_completion(&sh->connected);
+		INIT_LIST_HEAD(&sh->parked);
+		sh->st = st;
+		if (i < k->cached) {
+			sh->state = SHARE_CONNECTED;
+			complete_all(&sh->connected);
+		}
+	}
+	for (i = 0; i < st->nr_reqs; i++) {
+		INIT_WORK(&st->reqs[i].work, starve_request_fn);
+		st->reqs[i].st = st;
+		/* Pop order: slot 0 first, so the gated burst is slots 0..n-1. */
+		st->free[i] = st->nr_reqs - 1 - i;
+	}
+	st->nr_free = st->nr_reqs;
+
+	st->wq = starve_alloc_wq(st, "starve");
+	if (!st->wq)
+		return -ENOMEM;
+	if (st->ctx->args->variant != WQF_STARVE_SEPARATE_QUEUE) {
+		st->connect_wq = st->wq;
+		return 0;
+	}
+	st->connect_wq = starve_alloc_wq(st, "connect");
+	return st->connect_wq ? 0 : -ENOMEM;
+}
+
+static void starve_teardown(struct starve *st)
+{
+	/* Draining runs every parked item; after an abort they exit at once. */
+	if (st->connect_wq && st->connect_wq != st->wq)
+		destroy_workqueue(st->connect_wq);
+	if (st->wq)
+		destroy_workqueue(st->wq);
+	kvfree(st->free);
+	kvfree(st->reqs);
+	kvfree(st->shares);
+}
+
+/* The counters as they stand at the verdict, before any unwinding. */
+static void starve_snapshot(struct starve *st, ktime_t start)
+{
+	struct wqf_starve *k = st->k;
+
+	st->ctx->args->verdict_us = ktime_us_delta(ktime_get(), start);
+	k->completed = atomic_read(&st->completed);
+	k->hits = atomic_read(&st->hits);
+	k->misses = atomic_read(&st->misses);
+	k->timed_out = atomic_read(&st->timed_out);
+	k->connects = atomic_read(&st->connects);
+}
+
+static u32 starve_drive(struct starve *st, ktime_t start)
+{
+	struct wqf_ctx *ctx = st->ctx;
+	struct wqf_starve *k = st->k;
+	u32 limit = ctx->args->variant == WQF_STARVE_THROTTLE ? k->throttle :
+		    k->requests;
+	u32 burst = min(k->requests, limit), sent;
+	unsigned long deadline = jiffies + st->stall;
+	struct starve_share *oldest;
+
+	/*
+	 * The start gate: hold the first burst until each request holds a slot
+	 * or is parked by the kernel, so the outcome does not depend on how
+	 * fast the first requests run.
+	 */
+	for (sent = 0; sent < burst; sent++)
+		starve_submit(st, sent, true);
+	while (!starve_gate_settled(st, burst) && time_before(jiffies, deadline))
+		if (starve_tick(st, atomic_read(&st->finished)))
+			return WQF_VERDICT_ABORTED;
+	WRITE_ONCE(st->last_progress, jiffies);
+	complete_all(&st->gate);
+
+	for (;;) {
+		int seen = atomic_read(&st->finished);
+
+		while (sent < k->requests && (u32)atomic_read(&st->in_flight) < limit)
+			starve_submit(st, sent++, false);
+		if ((u32)seen == k->requests) {
+			starve_snapshot(st, start);
+			return k->timed_out ? WQF_VERDICT_DEADLOCK :
+			       WQF_VERDICT_COMPLETED;
+		}
+		oldest = starve_watchdog(st);
+		if (oldest) {
+			starve_snapshot(st, start);
+			starve_diagnose(st, oldest);
+			if (ctx->args->flags & WQF_RUN_CONFIRM)
+				starve_confirm(st, oldest);
+			return WQF_VERDICT_DEADLOCK;
+		}
+		if (starve_tick(st, seen))
+			return WQF_VERDICT_ABORTED;
+	}
+}
+
+static int starve_run(struct wqf_ctx *ctx)
+{
+	struct wqf_run *args = ctx->args;
+	ktime_t start = ktime_get();
+	struct starve *st;
+	int ret;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	st->ctx = ctx;
+	st->k = &args->starve;
+	spin_lock_init(&st->lock);
+	INIT_LIST_HEAD(&st->parked);
+	init_completion(&st->gate);
+	init_waitqueue_head(&st->progress);
+	st->stall = msecs_to_jiffies(args->stall_timeout_ms);
+	/* Past the watchdog, the confirm window and the connect's own work. */
+	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ;
+	st->next_cpu = -1;
+
+	ret = starve_setup(st);
+	if (!ret) {
+		args->verdict = starve_drive(st, start);
+		if (args->verdict == WQF_VERDICT_ABORTED)
+			starve_snapshot(st, start);
+		if (args->verdict != WQF_VERDICT_COMPLETED)
+			wqf_ctx_abort(ctx);
+		complete_all(&st->gate);
+	}
+	starve_teardown(st);
+	kfree(st);
+	return ret;
+}
+
+static int starve_bad(const char *what, u32 val)
+{
+	pr_warn_ratelimited("invalid %s %u\n", what, val);
+	return -EINVAL;
+}
+
+static bool starve_cpu_ok(s32 cpu)
+{
+	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu);
+}
+
+static int starve_validate(struct wqf_run *args)
+{
+	struct wqf_starve *k = &args->starve;
+
+	if (k->queue >= ARRAY_SIZE(starve_queues))
+		return starve_bad("queue", k->queue);
+	if (k->queue_flags & ~WQF_QF_ALL)
+		return starve_bad("queue_flags", k->queue_flags);
+	if (k->queue == WQF_QUEUE_ORDERED && k->max_active == 0)
+		k->max_active = 1;
+	if (k->max_active < 1 || k->max_active > WQ_MAX_ACTIVE ||
+	    (k->queue == WQF_QUEUE_ORDERED && k->max_active != 1))
+		return starve_bad("max_active", k->max_active);
+	if (k->requests < 1 || k->requests > STARVE_MAX_REQUESTS)
+		return starve_bad("requests", k->requests);
+	if (!k->shares)
+		k->shares = k->requests;
+	if (k->shares > STARVE_MAX_REQUESTS)
+		return starve_bad("shares", k->shares);
+	if (k->cached > k->shares)
+		return starve_bad("cached", k->cached);
+	if (args->variant == WQF_STARVE_THROTTLE) {
+		if (!k->throttle)
+			k->throttle = k->max_active - 1;
+		if (!k->throttle || k->throttle >= k->max_active)
+			return starve_bad("throttle (must be 1..max_active-1)",
+					  k->throttle);
+	} else if (k->throttle) {
+		return starve_bad("throttle for an unthrottled variant", k->throttle);
+	}
+	if (k->connect_delay_us > STARVE_MAX_DELAY_US)
+		return starve_bad("connect_delay_us", k->connect_delay_us);
+	if (k->placement >= ARRAY_SIZE(starve_placements))
+		return starve_bad("placement", k->placement);
+	if (k->placement == WQF_PLACE_PIN && !starve_cpu_ok(k->cpu))
+		return starve_bad("cpu", k->cpu);
+	if (k->connect_cpu != -1 && !starve_cpu_ok(k->connect_cpu))
+		return starve_bad("connect_cpu", k->connect_cpu);
+	memset(&k->completed, 0, sizeof(*k) - offsetof(struct wqf_starve, completed));
+	k->diag_cpu = -1;
+	k->diag_node = -1;
+	return 0;
+}
+
+static int starve_describe(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_starve *k = &args->starve;
+
+	return scnprintf(buf, len,
+			 "queue=%s queue_flags=0x%x max_active=%u requests=%u shares=%u cached=%u throttle=%u connect_delay_us=%u placement=%s cpu=%d connect_cpu=%d",
+			 starve_queues[k->queue], k->queue_flags, k->max_active,
+			 k->requests, k->shares, k->cached, k->throttle,
+			 k->connect_delay_us, starve_placements[k->placement],
+			 k->cpu, k->connect_cpu);
+}
+
+static int starve_report(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_starve *k = &args->starve;
+
+	return scnprintf(buf, len,
+			 "completed=%u hits=%u misses=%u timed_out=%u connects=%u max_in_flight=%u waiting=%u parked_connects=%u parked_requests=%u diag_cpu=%d diag_node=%d congested=%u confirm=%s oldest_parked_ms=%u",
+			 k->completed, k->hits, k->misses, k->timed_out,
+			 k->connects, k->max_in_flight, k->diag_waiting,
+			 k->diag_parked_connects, k->diag_parked_requests,
+			 k->diag_cpu, k->diag_node, k->diag_congested,
+			 starve_confirms[k->confirm], k->oldest_parked_ms);
+}
+
+const struct wqf_scenario wqf_scn_starve = {
+	.id = WQF_SCN_STARVE,
+	.name = "starve",
+	.variants = starve_variants,
+	.nr_variants = ARRAY_SIZE(starve_variants),
+	.validate = starve_validate,
+	.run = starve_run,
+	.describe = starve_describe,
+	.report = starve_report,
+};

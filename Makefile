@@ -5,6 +5,7 @@
 #   make demo       reproduce `starve` and show the throttled fix in a VM
 #   make check      the whole test suite (what CI runs)
 #   make lint       checkpatch --strict, kernel-doc, sparse, W=1, shellcheck
+#   make bench      benchmarks, each as a ratio against a baseline
 #   make vm CMD=... run a command in the test VM
 #   make bench-loop time the test loop itself
 #   make clean      leave the tree as cloned
@@ -21,7 +22,7 @@ export KSRC
 endif
 
 .PHONY: all modules kernel deps cli selftests initramfs demo check lint \
-	vm bench-loop clean
+	vm bench bench-loop clean
 
 all: modules cli selftests
 
@@ -51,8 +52,14 @@ initramfs: all
 vm: initramfs
 	@scripts/wqfault-vm -- $(if $(CMD),$(CMD),/usr/lib/wqfault/run-tests)
 
+demo:
+	@scripts/run-demo
+
 check:
 	@scripts/run-check
+
+bench: initramfs
+	@scripts/run-bench
 
 lint: all
 	@scripts/run-check --lint-only

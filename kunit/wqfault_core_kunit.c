@@ -94,6 +94,7 @@ static struct kunit_suite wqfault_core_suite = {
 	.name = "wqfault_core",
 	.test_cases = wqfault_core_cases,
 };
+
 kunit_test_suite(wqfault_core_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the wqfault run context");

@@ -93,7 +93,7 @@ static long wqf_ioc_scenario_info(void __user *arg)
 	scn = wqf_scenario_at(info.index);
 	if (!scn)
 		return -ENOENT;
-	memset(&info.id, 0, sizeof(info) - offsetof(struct wqf_scenario_info, id));
+	memset_after(&info, 0, index);
 	info.size = sizeof(info);
 	info.id = scn->id;
 	info.nr_variants = min_t(u32, scn->nr_variants, WQF_MAX_VARIANTS);

@@ -76,6 +76,9 @@ struct starve {
 	unsigned long wait_bound;	/* jiffies a request may wait at most */
 	unsigned long last_progress;	/* jiffies: a connect started or a request ended */
 	int next_cpu;
+	u32 gate_cursor;	/* gated requests 0..cursor-1 have settled */
+	bool throttled;
+	atomic_t sent;		/* requests handed to the queue so far */
 	atomic_t in_flight;
 	atomic_t finished;
 	atomic_t waiting;
@@ -84,6 +87,7 @@ struct starve {
 	atomic_t misses;
 	atomic_t timed_out;
 	atomic_t connects;
+	atomic_t connecting;	/* connect items running now */
 };
 
 static const char * const starve_variants[] = {
@@ -118,7 +122,7 @@ static bool starve_parked(struct work_struct *work)
 
 static void starve_queue_connect(struct starve *st, struct starve_share *sh)
 {
-	int cpu = st->k->connect_cpu;
+	int cpu = st->k->connect_placement == WQF_PLACE_PIN ? st->k->connect_cpu : -1;
 
 	spin_lock(&st->lock);
 	sh->queued_at = jiffies;
@@ -142,11 +146,33 @@ static void starve_connect_fn(struct work_struct *work)
 	WRITE_ONCE(sh->state, SHARE_RUNNING);
 	WRITE_ONCE(st->last_progress, jiffies);
 	atomic_inc(&st->connects);
+	atomic_inc(&st->connecting);
 	if (st->k->connect_delay_us && !wqf_ctx_aborted(st->ctx))
 		fsleep(st->k->connect_delay_us);
+	WRITE_ONCE(st->last_progress, jiffies);
+	atomic_dec(&st->connecting);
+	/* Pairs with the acquire in starve_request_fn(): connected, then seen. */
 	smp_store_release(&sh->state, SHARE_CONNECTED);
 	complete_all(&sh->connected);
 	wake_up(&st->progress);
+}
+
+static void starve_submit(struct starve *st, u32 n, bool gated);
+
+/*
+ * Throttled admission: the request that ends passes its credit to the next
+ * request of the client, so at most `throttle` are ever in flight and the
+ * client is not woken for each one.
+ */
+static void starve_admit_next(struct starve *st)
+{
+	u32 n;
+
+	if (wqf_ctx_aborted(st->ctx))
+		return;
+	n = atomic_inc_return(&st->sent) - 1;
+	if (n < st->k->requests)
+		starve_submit(st, n, false);
 }
 
 static void starve_request_fn(struct work_struct *work)
@@ -165,6 +191,7 @@ static void starve_request_fn(struct work_struct *work)
 		if (wqf_wait(st->ctx, &st->gate, jiffies + st->wait_bound))
 			goto out;
 	}
+	/* Pairs with the release in starve_connect_fn(). */
 	if (smp_load_acquire(&sh->state) == SHARE_CONNECTED) {
 		atomic_inc(&st->hits);
 		atomic_inc(&st->completed);
@@ -189,8 +216,11 @@ out:
 	spin_unlock(&st->lock);
 	WRITE_ONCE(st->last_progress, jiffies);
 	atomic_dec(&st->in_flight);
-	atomic_inc(&st->finished);
-	wake_up(&st->progress);
+	if (st->throttled)
+		starve_admit_next(st);
+	/* The client only waits for the last request (and ticks otherwise). */
+	if ((u32)atomic_inc_return(&st->finished) == st->k->requests)
+		wake_up(&st->progress);
 }
 
 static void starve_submit(struct starve *st, u32 n, bool gated)
@@ -201,12 +231,12 @@ static void starve_submit(struct starve *st, u32 n, bool gated)
 
 	spin_lock(&st->lock);
 	rq = &st->reqs[st->free[--st->nr_free]];
+	k->max_in_flight = max_t(u32, k->max_in_flight,
+				 atomic_inc_return(&st->in_flight));
 	spin_unlock(&st->lock);
 	rq->share = n % st->nr_shares;
 	rq->gated = gated;
 	rq->state = REQ_QUEUED;
-	k->max_in_flight = max_t(u32, k->max_in_flight,
-				 atomic_inc_return(&st->in_flight));
 	switch (k->placement) {
 	case WQF_PLACE_PIN:
 		queue_work_on(k->cpu, st->wq, &rq->work);
@@ -223,13 +253,15 @@ static void starve_submit(struct starve *st, u32 n, bool gated)
 	}
 }
 
-/* Every gated request has started or is parked by the kernel. */
+/*
+ * Every gated request has started or is parked by the kernel. While the
+ * gate is shut no slot frees, so both states last: a cursor keeps the scan
+ * linear over the whole burst.
+ */
 static bool starve_gate_settled(struct starve *st, u32 n)
 {
-	u32 i;
-
-	for (i = 0; i < n; i++) {
-		struct starve_req *rq = &st->reqs[i];
+	for (; st->gate_cursor < n; st->gate_cursor++) {
+		struct starve_req *rq = &st->reqs[st->gate_cursor];
 
 		if (READ_ONCE(rq->state) < REQ_STARTED && !starve_parked(&rq->work))
 			return false;
@@ -256,8 +288,8 @@ static bool starve_tick(struct starve *st, int seen)
 
 /*
  * The starvation watchdog: the oldest parked connect, if it has been parked
- * for a stall period and nothing has moved for as long (a slow but moving
- * queue is not a stall).
+ * for a stall period, no connect is running, and nothing has moved for as
+ * long (a slow but moving queue is not a stall).
  */
 static struct starve_share *starve_watchdog(struct starve *st)
 {
@@ -266,8 +298,9 @@ static struct starve_share *starve_watchdog(struct starve *st)
 
 	spin_lock(&st->lock);
 	sh = list_first_entry_or_null(&st->parked, struct starve_share, parked);
-	if (sh && (time_before(now, sh->queued_at + st->stall) ||
-		   time_before(now, READ_ONCE(st->last_progress) + st->stall)))
+	if (sh && (atomic_read(&st->connecting) ||
+		   time_before_eq(now, sh->queued_at + st->stall) ||
+		   time_before_eq(now, READ_ONCE(st->last_progress) + st->stall)))
 		sh = NULL;
 	spin_unlock(&st->lock);
 	return sh;
@@ -344,7 +377,7 @@ static struct workqueue_struct *starve_alloc_wq(struct starve *st,
 static int starve_setup(struct starve *st)
 {
 	struct wqf_starve *k = st->k;
-	bool throttled = st->ctx->args->variant == WQF_STARVE_THROTTLE;
+	bool throttled = st->throttled;
 	u32 i;
 
 	st->nr_shares = k->shares;
@@ -354,6 +387,8 @@ static int starve_setup(struct starve *st)
 	st->free = kvcalloc(st->nr_reqs, sizeof(*st->free), GFP_KERNEL);
 	if (!st->shares || !st->reqs || !st->free)
 		return -ENOMEM;
+	k->mem_bytes = sizeof(*st) + st->nr_shares * sizeof(*st->shares) +
+		       st->nr_reqs * (sizeof(*st->reqs) + sizeof(*st->free));
 	for (i = 0; i < st->nr_shares; i++) {
 		struct starve_share *sh = &st->shares[i];
 
@@ -361,7 +396,7 @@ static int starve_setup(struct starve *st)
 		init_completion(&sh->connected);
 		INIT_LIST_HEAD(&sh->parked);
 		sh->st = st;
-		if (i < k->cached) {
+		if (i >= st->nr_shares - k->cached) {
 			sh->state = SHARE_CONNECTED;
 			complete_all(&sh->connected);
 		}
@@ -414,9 +449,8 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 {
 	struct wqf_ctx *ctx = st->ctx;
 	struct wqf_starve *k = st->k;
-	u32 limit = ctx->args->variant == WQF_STARVE_THROTTLE ? k->throttle :
-		    k->requests;
-	u32 burst = min(k->requests, limit), sent;
+	u32 burst = st->throttled ? min(k->requests, k->throttle) : k->requests;
+	u32 sent;
 	unsigned long deadline = jiffies + st->stall;
 	struct starve_share *oldest;
 
@@ -425,6 +459,8 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	 * or is parked by the kernel, so the outcome does not depend on how
 	 * fast the first requests run.
 	 */
+	/* Requests that end admit the rest (throttle): they start after the burst. */
+	atomic_set(&st->sent, burst);
 	for (sent = 0; sent < burst; sent++)
 		starve_submit(st, sent, true);
 	while (!starve_gate_settled(st, burst) && time_before(jiffies, deadline))
@@ -436,8 +472,6 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	for (;;) {
 		int seen = atomic_read(&st->finished);
 
-		while (sent < k->requests && (u32)atomic_read(&st->in_flight) < limit)
-			starve_submit(st, sent++, false);
 		if ((u32)seen == k->requests) {
 			starve_snapshot(st, start);
 			return k->timed_out ? WQF_VERDICT_DEADLOCK :
@@ -476,6 +510,7 @@ static int starve_run(struct wqf_ctx *ctx)
 	/* Past the watchdog, the confirm window and the connect's own work. */
 	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ;
 	st->next_cpu = -1;
+	st->throttled = args->variant == WQF_STARVE_THROTTLE;
 
 	ret = starve_setup(st);
 	if (!ret) {
@@ -538,9 +573,11 @@ static int starve_validate(struct wqf_run *args)
 		return starve_bad("placement", k->placement);
 	if (k->placement == WQF_PLACE_PIN && !starve_cpu_ok(k->cpu))
 		return starve_bad("cpu", k->cpu);
-	if (k->connect_cpu != -1 && !starve_cpu_ok(k->connect_cpu))
+	if (k->connect_placement > WQF_PLACE_PIN)
+		return starve_bad("connect_placement", k->connect_placement);
+	if (k->connect_placement == WQF_PLACE_PIN && !starve_cpu_ok(k->connect_cpu))
 		return starve_bad("connect_cpu", k->connect_cpu);
-	memset(&k->completed, 0, sizeof(*k) - offsetof(struct wqf_starve, completed));
+	memset_after(k, 0, connect_cpu);
 	k->diag_cpu = -1;
 	k->diag_node = -1;
 	return 0;
@@ -551,11 +588,12 @@ static int starve_describe(const struct wqf_run *args, char *buf, size_t len)
 	const struct wqf_starve *k = &args->starve;
 
 	return scnprintf(buf, len,
-			 "queue=%s queue_flags=0x%x max_active=%u requests=%u shares=%u cached=%u throttle=%u connect_delay_us=%u placement=%s cpu=%d connect_cpu=%d",
+			 "queue=%s queue_flags=0x%x max_active=%u requests=%u shares=%u cached=%u throttle=%u connect_delay_us=%u placement=%s cpu=%d connect_placement=%s connect_cpu=%d",
 			 starve_queues[k->queue], k->queue_flags, k->max_active,
 			 k->requests, k->shares, k->cached, k->throttle,
 			 k->connect_delay_us, starve_placements[k->placement],
-			 k->cpu, k->connect_cpu);
+			 k->cpu, starve_placements[k->connect_placement],
+			 k->connect_cpu);
 }
 
 static int starve_report(const struct wqf_run *args, char *buf, size_t len)
@@ -563,12 +601,13 @@ static int starve_report(const struct wqf_run *args, char *buf, size_t len)
 	const struct wqf_starve *k = &args->starve;
 
 	return scnprintf(buf, len,
-			 "completed=%u hits=%u misses=%u timed_out=%u connects=%u max_in_flight=%u waiting=%u parked_connects=%u parked_requests=%u diag_cpu=%d diag_node=%d congested=%u confirm=%s oldest_parked_ms=%u",
+			 "completed=%u hits=%u misses=%u timed_out=%u connects=%u max_in_flight=%u waiting=%u parked_connects=%u parked_requests=%u diag_cpu=%d diag_node=%d congested=%u confirm=%s oldest_parked_ms=%u mem_bytes=%llu",
 			 k->completed, k->hits, k->misses, k->timed_out,
 			 k->connects, k->max_in_flight, k->diag_waiting,
 			 k->diag_parked_connects, k->diag_parked_requests,
 			 k->diag_cpu, k->diag_node, k->diag_congested,
-			 starve_confirms[k->confirm], k->oldest_parked_ms);
+			 starve_confirms[k->confirm], k->oldest_parked_ms,
+			 k->mem_bytes);
 }
 
 const struct wqf_scenario wqf_scn_starve = {

@@ -45,7 +45,7 @@ struct wqf_ctx {
  * @runs: struct wqf_ctx entries in progress
  */
 struct wqf_owner {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects runs */
 	struct list_head runs;
 };
 

@@ -4,8 +4,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -17,6 +23,84 @@
 #include <linux/wqfault.h>
 
 #define WQF_DEV "/dev/wqfault"
+
+/* The load every starve run here uses: small enough to be quick. */
+#define ST_MAX_ACTIVE	4
+#define ST_REQUESTS	16
+/* A short stall timeout keeps buggy runs (DEADLOCK verdicts) fast. */
+#define ST_STALL_MS	300
+/* Long enough that only an abort can end the run in time. */
+#define ST_LONG_STALL_MS	20000
+/* How long to let a run get going before aborting it. */
+#define ST_SETTLE_US	300000
+/* An aborted run must end well before this (the stall is 20 s). */
+#define ST_ABORT_BOUND_US	10000000ULL
+
+static __u64 now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A valid starve run at the standard load: unbound queue, local placement. */
+static void starve_args(struct wqf_run *run, __u32 variant, __u32 stall_ms)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = WQF_SCN_STARVE;
+	run->variant = variant;
+	run->stall_timeout_ms = stall_ms;
+	run->starve.queue = WQF_QUEUE_UNBOUND;
+	run->starve.max_active = ST_MAX_ACTIVE;
+	run->starve.requests = ST_REQUESTS;
+	run->starve.placement = WQF_PLACE_LOCAL;
+}
+
+/* Does @fd still answer WQF_IOC_VERSION correctly? */
+static bool device_works(int fd)
+{
+	struct wqf_version v = { .size = sizeof(v) };
+
+	return ioctl(fd, WQF_IOC_VERSION, &v) == 0 &&
+	       v.api_version == WQF_API_VERSION;
+}
+
+/*
+ * One WQF_IOC_RUN in a thread of its own. Threads only record what they
+ * saw: ASSERT_*() and EXPECT_*() are for the test's main thread.
+ */
+struct runner {
+	pthread_t thread;
+	int fd;
+	int ret;
+	int err;
+	__u64 wall_us;
+	struct wqf_run run;
+};
+
+static void *runner_fn(void *arg)
+{
+	struct runner *r = arg;
+	__u64 t0 = now_us();
+
+	r->ret = ioctl(r->fd, WQF_IOC_RUN, &r->run);
+	r->err = r->ret ? errno : 0;
+	r->wall_us = now_us() - t0;
+	return NULL;
+}
+
+static int runner_start(struct runner *r, int fd, __u32 variant,
+			__u32 stall_ms)
+{
+	r->fd = fd;
+	r->ret = -1;
+	r->err = 0;
+	r->wall_us = 0;
+	starve_args(&r->run, variant, stall_ms);
+	return pthread_create(&r->thread, NULL, runner_fn, r);
+}
 
 FIXTURE(dev) {
 	int fd;
@@ -128,7 +212,11 @@ TEST_F(dev, without_cap_sys_admin_is_eperm)
 		};
 		struct __user_cap_data_struct data[2];
 		struct wqf_version v = { .size = sizeof(v) };
+		struct wqf_scenario_info info = { .size = sizeof(info) };
+		struct wqf_run run;
 
+		/* Valid, and short if it ran anyway: only EPERM may stop it. */
+		starve_args(&run, WQF_STARVE_BUGGY, ST_STALL_MS);
 		if (syscall(SYS_capget, &hdr, data))
 			_exit(10);
 		data[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
@@ -136,11 +224,580 @@ TEST_F(dev, without_cap_sys_admin_is_eperm)
 			_exit(11);
 		if (ioctl(self->fd, WQF_IOC_VERSION, &v) != -1)
 			_exit(12);
-		_exit(errno == EPERM ? 0 : 13);
+		if (errno != EPERM)
+			_exit(13);
+		if (ioctl(self->fd, WQF_IOC_RUN, &run) != -1)
+			_exit(14);
+		if (errno != EPERM)
+			_exit(15);
+		if (run.verdict != WQF_VERDICT_NONE || run.run_id)
+			_exit(16);
+		if (ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info) != -1)
+			_exit(17);
+		if (errno != EPERM)
+			_exit(18);
+		if (ioctl(self->fd, WQF_IOC_ABORT, NULL) != -1)
+			_exit(19);
+		_exit(errno == EPERM ? 0 : 20);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+TEST_F(dev, scenario_info_lists_starve)
+{
+	struct wqf_version v = { .size = sizeof(v) };
+	struct wqf_scenario_info info;
+
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_VERSION, &v));
+	ASSERT_LE(1, v.nr_scenarios);
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.index = 0;
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(0, info.index);
+	EXPECT_EQ(WQF_SCN_STARVE, info.id);
+	EXPECT_STREQ("starve", info.name);
+	ASSERT_EQ(3, info.nr_variants);
+	EXPECT_STREQ("buggy", info.variants[WQF_STARVE_BUGGY]);
+	EXPECT_STREQ("throttle", info.variants[WQF_STARVE_THROTTLE]);
+	EXPECT_STREQ("separate-queue", info.variants[WQF_STARVE_SEPARATE_QUEUE]);
+	/* Unused variant slots are zeroed, not left with stale bytes. */
+	EXPECT_EQ(0, info.variants[3][0]);
+}
+
+TEST_F(dev, scenario_info_past_last_is_enoent)
+{
+	struct wqf_version v = { .size = sizeof(v) };
+	struct wqf_scenario_info info;
+
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_VERSION, &v));
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.index = v.nr_scenarios;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+	EXPECT_EQ(ENOENT, errno);
+	info.index = UINT32_MAX;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+TEST_F(dev, run_nonzero_tail_is_e2big)
+{
+	struct {
+		struct wqf_run run;
+		__u64 future;
+	} big;
+
+	memset(&big, 0, sizeof(big));
+	starve_args(&big.run, WQF_STARVE_BUGGY, ST_STALL_MS);
+	big.run.size = sizeof(big);
+	big.future = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &big));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(WQF_VERDICT_NONE, big.run.verdict);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/* A newer userspace's struct with a zero tail runs; the tail is not written. */
+TEST_F(dev, run_larger_struct_zero_tail)
+{
+	struct {
+		struct wqf_run run;
+		__u64 future[2];
+	} big;
+
+	memset(&big, 0, sizeof(big));
+	starve_args(&big.run, WQF_STARVE_SEPARATE_QUEUE, ST_STALL_MS);
+	big.run.size = sizeof(big);
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &big));
+	EXPECT_EQ(WQF_VERDICT_COMPLETED, big.run.verdict);
+	EXPECT_EQ(sizeof(big.run), big.run.size);
+	EXPECT_EQ(0, big.future[0]);
+	EXPECT_EQ(0, big.future[1]);
+}
+
+TEST_F(dev, run_short_size_is_einval)
+{
+	struct wqf_run run;
+
+	starve_args(&run, WQF_STARVE_BUGGY, ST_STALL_MS);
+	run.size = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	/* One byte short of the fields every caller must pass. */
+	run.size = offsetof(struct wqf_run, verdict_us) + sizeof(run.verdict_us) - 1;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+TEST_F(dev, run_bad_pointer_is_efault)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, p));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, p));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(p, 4096);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/* Two files, two runs at once: each gets its own verdict and run_id. */
+TEST_F(dev, two_fds_run_at_once)
+{
+	struct runner r[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		int fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, runner_start(&r[i], fd, WQF_STARVE_BUGGY, ST_STALL_MS));
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, pthread_join(r[i].thread, NULL));
+		close(r[i].fd);
+	}
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(0, r[i].ret) {
+			TH_LOG("run %d: errno %d", i, r[i].err);
+		}
+		EXPECT_EQ(WQF_VERDICT_DEADLOCK, r[i].run.verdict);
+		EXPECT_NE(0, r[i].run.run_id);
+	}
+	EXPECT_NE(r[0].run.run_id, r[1].run.run_id);
+}
+
+/* WQF_IOC_ABORT from a second thread ends a run stuck for 20 s at once. */
+TEST_F_TIMEOUT(dev, abort_from_other_thread, 60)
+{
+	struct runner a;
+
+	ASSERT_EQ(0, runner_start(&a, self->fd, WQF_STARVE_BUGGY,
+				  ST_LONG_STALL_MS));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(0, ioctl(self->fd, WQF_IOC_ABORT, NULL));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+
+	ASSERT_EQ(0, a.ret) {
+		TH_LOG("run: errno %d", a.err);
+	}
+	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
+	EXPECT_LT(a.run.elapsed_us, ST_ABORT_BOUND_US);
+	EXPECT_LT(a.wall_us, ST_ABORT_BOUND_US);
+	EXPECT_NE(0, a.run.run_id);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/* Abort with no run in progress is a no-op, and later runs are not hit. */
+TEST_F(dev, abort_when_idle)
+{
+	struct wqf_run run;
+
+	EXPECT_EQ(0, ioctl(self->fd, WQF_IOC_ABORT, NULL));
+	starve_args(&run, WQF_STARVE_SEPARATE_QUEUE, ST_STALL_MS);
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict);
+}
+
+/*
+ * close() of any descriptor of the file, by a thread sharing the running
+ * thread's file table, aborts the run (the module's .flush).
+ */
+TEST_F_TIMEOUT(dev, close_from_other_thread_aborts, 60)
+{
+	struct runner a;
+	int fd2;
+
+	fd2 = dup(self->fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, runner_start(&a, self->fd, WQF_STARVE_BUGGY,
+				  ST_LONG_STALL_MS));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(0, close(fd2));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+
+	ASSERT_EQ(0, a.ret) {
+		TH_LOG("run: errno %d", a.err);
+	}
+	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
+	EXPECT_LT(a.run.elapsed_us, ST_ABORT_BOUND_US);
+	EXPECT_LT(a.wall_us, ST_ABORT_BOUND_US);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/* A forked child closing its copy of the file must not abort our run. */
+TEST_F(dev, close_in_forked_child_does_not_abort)
+{
+	struct runner a;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, runner_start(&a, self->fd, WQF_STARVE_BUGGY, 1000));
+	usleep(ST_SETTLE_US);
+	pid = fork();
+	if (pid == 0) {
+		close(self->fd);
+		_exit(0);
+	}
+	EXPECT_LE(0, pid);
+	if (pid > 0)
+		EXPECT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+
+	ASSERT_EQ(0, a.ret) {
+		TH_LOG("run: errno %d", a.err);
+	}
+	EXPECT_EQ(WQF_VERDICT_DEADLOCK, a.run.verdict);
+}
+
+static void on_sigusr1(int sig)
+{
+}
+
+/* A signal to the running thread aborts its run, which still reports. */
+TEST_F_TIMEOUT(dev, signal_aborts_run, 60)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	struct runner a;
+
+	/* No SA_RESTART: the handler must interrupt the run. */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, runner_start(&a, self->fd, WQF_STARVE_BUGGY,
+				  ST_LONG_STALL_MS));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(0, pthread_kill(a.thread, SIGUSR1));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+
+	ASSERT_EQ(0, a.ret) {
+		TH_LOG("run: errno %d", a.err);
+	}
+	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
+	EXPECT_LT(a.wall_us, ST_ABORT_BOUND_US);
+}
+
+/* max_runs runs in progress over all files: one more is EBUSY. */
+TEST_F_TIMEOUT(dev, too_many_runs_is_ebusy, 60)
+{
+	struct wqf_version v = { .size = sizeof(v) };
+	struct runner *r;
+	struct wqf_run run;
+	__u32 i, started = 0;
+
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_VERSION, &v));
+	ASSERT_LE(1, v.max_runs);
+	ASSERT_GE(64, v.max_runs);
+	r = calloc(v.max_runs, sizeof(*r));
+	ASSERT_NE(NULL, r);
+
+	for (i = 0; i < v.max_runs; i++) {
+		int fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0)
+			break;
+		if (runner_start(&r[i], fd, WQF_STARVE_BUGGY, 3000)) {
+			close(fd);
+			break;
+		}
+		started++;
+	}
+	EXPECT_EQ(v.max_runs, started);
+	usleep(500000);
+
+	/* Valid and short, should it run anyway. */
+	starve_args(&run, WQF_STARVE_BUGGY, ST_STALL_MS);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EBUSY, errno);
+
+	for (i = 0; i < started; i++)
+		EXPECT_EQ(0, ioctl(r[i].fd, WQF_IOC_ABORT, NULL));
+	for (i = 0; i < started; i++) {
+		EXPECT_EQ(0, pthread_join(r[i].thread, NULL));
+		close(r[i].fd);
+		EXPECT_EQ(0, r[i].ret) {
+			TH_LOG("run %u: errno %d", i, r[i].err);
+		}
+		EXPECT_EQ(WQF_VERDICT_ABORTED, r[i].run.verdict);
+	}
+	free(r);
+
+	/* Every slot is free again. */
+	starve_args(&run, WQF_STARVE_SEPARATE_QUEUE, ST_STALL_MS);
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run)) {
+		TH_LOG("run after the others ended: errno %d", errno);
+	}
+	EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict);
+}
+
+/*
+ * The starve scenario's variants at one load: the bug deadlocks, each fix
+ * completes.
+ */
+FIXTURE(starve) {
+	int fd;
+};
+
+FIXTURE_VARIANT(starve) {
+	__u32 variant;
+	__u32 verdict;
+};
+
+FIXTURE_VARIANT_ADD(starve, buggy) {
+	.variant = WQF_STARVE_BUGGY,
+	.verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(starve, throttle) {
+	.variant = WQF_STARVE_THROTTLE,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(starve, separate_queue) {
+	.variant = WQF_STARVE_SEPARATE_QUEUE,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_SETUP(starve)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(starve)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(starve, verdict)
+{
+	struct wqf_starve *k;
+	struct wqf_run run;
+
+	starve_args(&run, variant->variant, ST_STALL_MS);
+	k = &run.starve;
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	ASSERT_EQ(variant->verdict, run.verdict);
+	EXPECT_NE(0, run.run_id);
+	EXPECT_LE(run.verdict_us, run.elapsed_us);
+	TH_LOG("verdict_us=%llu elapsed_us=%llu completed=%u max_in_flight=%u",
+	       (unsigned long long)run.verdict_us,
+	       (unsigned long long)run.elapsed_us, k->completed,
+	       k->max_in_flight);
+
+	if (run.verdict == WQF_VERDICT_DEADLOCK) {
+		/*
+		 * Every slot held by a waiting request, their connects parked
+		 * behind the rest of the requests.
+		 */
+		EXPECT_EQ(ST_MAX_ACTIVE, k->diag_waiting);
+		EXPECT_EQ(ST_MAX_ACTIVE, k->diag_parked_connects);
+		EXPECT_EQ(ST_REQUESTS - ST_MAX_ACTIVE, k->diag_parked_requests);
+		EXPECT_EQ(1, k->diag_congested);
+		EXPECT_EQ(-1, k->diag_cpu);
+		EXPECT_GE(run.verdict_us, (__u64)ST_STALL_MS * 1000);
+		EXPECT_LE(ST_STALL_MS, k->oldest_parked_ms);
+		EXPECT_EQ(WQF_CONFIRM_NOT_RUN, k->confirm);
+		EXPECT_GT(ST_REQUESTS, k->completed);
+		return;
+	}
+
+	EXPECT_EQ(ST_REQUESTS, k->completed);
+	EXPECT_EQ(0, k->timed_out);
+	EXPECT_EQ(ST_REQUESTS, k->hits + k->misses);
+	EXPECT_EQ(0, k->diag_waiting);
+	EXPECT_EQ(0, k->diag_parked_connects);
+	if (variant->variant == WQF_STARVE_THROTTLE) {
+		/* throttle 0 asks for the default, max_active - 1. */
+		EXPECT_EQ(ST_MAX_ACTIVE - 1, k->throttle);
+		EXPECT_GE(ST_MAX_ACTIVE - 1, k->max_in_flight);
+		EXPECT_LE(1, k->max_in_flight);
+	}
+}
+
+/*
+ * Bad knobs: each is refused with EINVAL before anything runs, and the
+ * device keeps working. A variant changes one __u32 (at @offset) of a valid
+ * run of @scn_variant (buggy unless given).
+ */
+FIXTURE(bad_run) {
+	int fd;
+};
+
+FIXTURE_VARIANT(bad_run) {
+	__u32 scn_variant;
+	size_t offset;
+	__u32 value;
+	bool pin_connect;	/* connect_placement = WQF_PLACE_PIN too */
+};
+
+FIXTURE_VARIANT_ADD(bad_run, max_active_0) {
+	.offset = offsetof(struct wqf_run, starve.max_active),
+	.value = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, max_active_513) {
+	.offset = offsetof(struct wqf_run, starve.max_active),
+	.value = 513,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, requests_0) {
+	.offset = offsetof(struct wqf_run, starve.requests),
+	.value = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, requests_1000001) {
+	.offset = offsetof(struct wqf_run, starve.requests),
+	.value = 1000001,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, throttle_eq_max_active) {
+	.scn_variant = WQF_STARVE_THROTTLE,
+	.offset = offsetof(struct wqf_run, starve.throttle),
+	.value = ST_MAX_ACTIVE,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, throttle_above_max_active) {
+	.scn_variant = WQF_STARVE_THROTTLE,
+	.offset = offsetof(struct wqf_run, starve.throttle),
+	.value = ST_MAX_ACTIVE + 1,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, throttle_for_buggy) {
+	.offset = offsetof(struct wqf_run, starve.throttle),
+	.value = 2,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, scenario_0) {
+	.offset = offsetof(struct wqf_run, scenario),
+	.value = 0,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, scenario_99) {
+	.offset = offsetof(struct wqf_run, scenario),
+	.value = 99,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, variant_3) {
+	.offset = offsetof(struct wqf_run, variant),
+	.value = 3,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, variant_7) {
+	.offset = offsetof(struct wqf_run, variant),
+	.value = 7,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, run_flags_bit31) {
+	.offset = offsetof(struct wqf_run, flags),
+	.value = 1U << 31,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, queue_flags_bit2) {
+	.offset = offsetof(struct wqf_run, starve.queue_flags),
+	.value = 1U << 2,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, queue_flags_bit31) {
+	.offset = offsetof(struct wqf_run, starve.queue_flags),
+	.value = 1U << 31,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, queue_9) {
+	.offset = offsetof(struct wqf_run, starve.queue),
+	.value = 9,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, stall_5) {
+	.offset = offsetof(struct wqf_run, stall_timeout_ms),
+	.value = 5,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, stall_600001) {
+	.offset = offsetof(struct wqf_run, stall_timeout_ms),
+	.value = 600001,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, shares_1000001) {
+	.offset = offsetof(struct wqf_run, starve.shares),
+	.value = 1000001,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, cached_above_shares) {
+	.offset = offsetof(struct wqf_run, starve.cached),
+	.value = ST_REQUESTS + 1,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, connect_delay_1000001) {
+	.offset = offsetof(struct wqf_run, starve.connect_delay_us),
+	.value = 1000001,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, placement_3) {
+	.offset = offsetof(struct wqf_run, starve.placement),
+	.value = 3,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, connect_cpu_minus_2) {
+	.offset = offsetof(struct wqf_run, starve.connect_cpu),
+	.value = (__u32)-2,
+	.pin_connect = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, connect_cpu_4096) {
+	.offset = offsetof(struct wqf_run, starve.connect_cpu),
+	.value = 4096,
+	.pin_connect = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_run, connect_placement_spread) {
+	.offset = offsetof(struct wqf_run, starve.connect_placement),
+	.value = WQF_PLACE_SPREAD,
+};
+
+FIXTURE_SETUP(bad_run)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(bad_run)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(bad_run, einval)
+{
+	struct wqf_run run;
+
+	/* Short stall: should the module take the knobs, the run is brief. */
+	starve_args(&run, variant->scn_variant, ST_STALL_MS);
+	if (variant->pin_connect)
+		run.starve.connect_placement = WQF_PLACE_PIN;
+	memcpy((char *)&run + variant->offset, &variant->value,
+	       sizeof(variant->value));
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run)) {
+		TH_LOG("accepted: verdict %u", run.verdict);
+	}
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(WQF_VERDICT_NONE, run.verdict);
+	EXPECT_TRUE(device_works(self->fd));
 }
 
 TEST_HARNESS_MAIN

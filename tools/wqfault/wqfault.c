@@ -21,13 +21,31 @@ static const char *dev_path = "/dev/wqfault";
 static const char *const verdicts[] = {
 	"NONE", "COMPLETED", "DEADLOCK", "LEAKED", "ABORTED",
 };
+
 static const char *const queues[] = { "unbound", "percpu", "ordered" };
+
 static const char *const placements[] = { "local", "pin", "spread" };
+
 static const char *const confirms[] = {
 	"not-run", "cleared", "not-cleared", "unsupported",
 };
 
-#define NAME(tbl, i) ((i) < sizeof(tbl) / sizeof(tbl[0]) ? tbl[i] : "?")
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *name_of(const char *const *tbl, size_t n, unsigned int i)
+{
+	return i < n ? tbl[i] : "?";
+}
+
+static const char *verdict_name(unsigned int v)
+{
+	return name_of(verdicts, ARRAY_SIZE(verdicts), v);
+}
+
+static const char *queue_name(unsigned int q)
+{
+	return name_of(queues, ARRAY_SIZE(queues), q);
+}
 
 static void print_usage(FILE *f)
 {
@@ -37,13 +55,15 @@ static void print_usage(FILE *f)
 		"  version             the module's ABI version and features\n"
 		"  list                scenarios and their variants\n"
 		"  run SCENARIO [OPTS] run one scenario to its verdict\n"
-		"  demo [OPTS]         starve: buggy and throttled, same load, side by side\n"
+		"  demo [LOAD OPTS]    starve: buggy and throttle under the same load, side by\n"
+		"                      side (the run options but variant, throttle, expect,\n"
+		"                      repeat and json)\n"
 		"  help                this text\n"
 		"run options (starve):\n"
 		"  --variant=NAME          buggy | throttle | separate-queue (default buggy)\n"
 		"  --queue=KIND            unbound | percpu | ordered (default unbound)\n"
 		"  --highpri --mem-reclaim add WQ_HIGHPRI / WQ_MEM_RECLAIM\n"
-		"  --max-active=N          the queue's max_active (default 4)\n"
+		"  --max-active=N          the queue's max_active (default 4; ordered: 1)\n"
 		"  --requests=N            requests the client sends (default 16)\n"
 		"  --shares=N              distinct shares (default: one per request)\n"
 		"  --cached=N              shares already in the referral cache\n"
@@ -51,7 +71,7 @@ static void print_usage(FILE *f)
 		"  --connect-delay-us=N    how long a connect works\n"
 		"  --placement=P           local | pin | spread (default local)\n"
 		"  --cpu=N                 the CPU for --placement=pin\n"
-		"  --connect-cpu=N         queue connects on CPU N (default: the request's)\n"
+		"  --connect-cpu=N         queue connects on CPU N (default: the request's own)\n"
 		"  --stall-timeout-ms=N    a connect parked this long is a stall (default 1000)\n"
 		"  --confirm               on a stall, raise max_active by one and report\n"
 		"  --repeat=N              run N times; the exit status covers every run\n"
@@ -171,41 +191,57 @@ struct run_opts {
 	int json;
 	int expect;
 	long long repeat;
+	int demo;	/* `wqfault demo`: only the load options */
 };
 
 /* Returns 0, or 2 on a usage error (message printed). */
 static int parse_starve(int argc, char **argv, struct run_opts *o)
 {
 	struct wqf_starve *k = &o->run.starve;
+	long long cpu = 0, connect_cpu = -1, max_active = -1, v;
+	const struct {
+		const char *name;
+		long long lo, hi;
+		void *dst;
+		int is_u32;
+	} nums[] = {
+		{ "--max-active", 0, UINT_MAX, &max_active, 0 },
+		{ "--requests", 0, UINT_MAX, &k->requests, 1 },
+		{ "--shares", 0, UINT_MAX, &k->shares, 1 },
+		{ "--cached", 0, UINT_MAX, &k->cached, 1 },
+		{ "--throttle", 0, UINT_MAX, &k->throttle, 1 },
+		{ "--connect-delay-us", 0, UINT_MAX, &k->connect_delay_us, 1 },
+		{ "--stall-timeout-ms", 0, UINT_MAX, &o->run.stall_timeout_ms, 1 },
+		{ "--cpu", INT_MIN, INT_MAX, &cpu, 0 },
+		{ "--connect-cpu", INT_MIN, INT_MAX, &connect_cpu, 0 },
+		{ "--repeat", 1, 1000000, &o->repeat, 0 },
+	};
 	const char *s;
-	long long v;
+	size_t j;
 	int i, r;
 
-	k->max_active = 4;
 	k->requests = 16;
-	k->connect_cpu = -1;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-#define NUM(name, lo, hi, dst) \
-	r = opt_num(a, name, lo, hi, &v); \
-	if (r < 0) \
-		return 2; \
-	if (r > 0) { \
-		dst = v; \
-		continue; \
-	}
-		NUM("--max-active", 0, UINT_MAX, k->max_active);
-		NUM("--requests", 0, UINT_MAX, k->requests);
-		NUM("--shares", 0, UINT_MAX, k->shares);
-		NUM("--cached", 0, UINT_MAX, k->cached);
-		NUM("--throttle", 0, UINT_MAX, k->throttle);
-		NUM("--connect-delay-us", 0, UINT_MAX, k->connect_delay_us);
-		NUM("--cpu", INT_MIN, INT_MAX, k->cpu);
-		NUM("--connect-cpu", INT_MIN, INT_MAX, k->connect_cpu);
-		NUM("--stall-timeout-ms", 0, UINT_MAX, o->run.stall_timeout_ms);
-		NUM("--repeat", 1, 1000000, o->repeat);
-#undef NUM
+		if (o->demo && (opt_str(a, "--variant") || opt_str(a, "--throttle") ||
+				opt_str(a, "--expect") || opt_str(a, "--repeat") ||
+				!strcmp(a, "--json"))) {
+			fprintf(stderr, "wqfault: '%s' is for run; demo picks the variants\n", a);
+			return 2;
+		}
+
+		for (j = 0, r = 0; j < ARRAY_SIZE(nums) && !r; j++) {
+			r = opt_num(a, nums[j].name, nums[j].lo, nums[j].hi, &v);
+			if (r > 0 && nums[j].is_u32)
+				*(__u32 *)nums[j].dst = v;
+			else if (r > 0)
+				*(long long *)nums[j].dst = v;
+		}
+		if (r < 0)
+			return 2;
+		if (r > 0)
+			continue;
 		if (!strcmp(a, "--highpri")) {
 			k->queue_flags |= WQF_QF_HIGHPRI;
 		} else if (!strcmp(a, "--mem-reclaim")) {
@@ -214,23 +250,27 @@ static int parse_starve(int argc, char **argv, struct run_opts *o)
 			o->run.flags |= WQF_RUN_CONFIRM;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
-		} else if ((s = opt_str(a, "--variant"))) {
+		} else if (opt_str(a, "--variant")) {
+			s = opt_str(a, "--variant");
 			o->variant = s;
-		} else if ((s = opt_str(a, "--queue"))) {
+		} else if (opt_str(a, "--queue")) {
+			s = opt_str(a, "--queue");
 			r = lookup(queues, 3, s);
 			if (r < 0) {
 				fprintf(stderr, "wqfault: unknown queue '%s'\n", s);
 				return 2;
 			}
 			k->queue = r;
-		} else if ((s = opt_str(a, "--placement"))) {
+		} else if (opt_str(a, "--placement")) {
+			s = opt_str(a, "--placement");
 			r = lookup(placements, 3, s);
 			if (r < 0) {
 				fprintf(stderr, "wqfault: unknown placement '%s'\n", s);
 				return 2;
 			}
 			k->placement = r;
-		} else if ((s = opt_str(a, "--expect"))) {
+		} else if (opt_str(a, "--expect")) {
+			s = opt_str(a, "--expect");
 			o->expect = lookup(verdicts, 5, s);
 			if (o->expect < 1) {
 				fprintf(stderr, "wqfault: unknown verdict '%s'\n", s);
@@ -241,8 +281,16 @@ static int parse_starve(int argc, char **argv, struct run_opts *o)
 			return 2;
 		}
 	}
-	if (k->queue == WQF_QUEUE_ORDERED && k->max_active == 4)
-		k->max_active = 1;
+	/* Default max_active: 4, or 1 for an ordered queue (its only value). */
+	if (max_active >= 0)
+		k->max_active = max_active;
+	else
+		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
+	k->cpu = cpu;
+	if (connect_cpu >= 0 || connect_cpu < -1) {
+		k->connect_placement = WQF_PLACE_PIN;
+		k->connect_cpu = connect_cpu;
+	}
 	return 0;
 }
 
@@ -250,27 +298,34 @@ static void print_json(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_starve *k = &r->starve;
 
-	printf("{\"scenario\":\"starve\",\"variant\":\"%s\",\"verdict\":\"%s\","
-	       "\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,"
-	       "\"stall_timeout_ms\":%u,\"flags\":%u,"
-	       "\"queue\":\"%s\",\"queue_flags\":%u,\"max_active\":%u,"
-	       "\"requests\":%u,\"shares\":%u,\"cached\":%u,\"throttle\":%u,"
-	       "\"connect_delay_us\":%u,\"placement\":\"%s\",\"cpu\":%d,"
-	       "\"connect_cpu\":%d,\"completed\":%u,\"hits\":%u,\"misses\":%u,"
-	       "\"timed_out\":%u,\"connects\":%u,\"max_in_flight\":%u,"
-	       "\"diag_waiting\":%u,\"diag_parked_connects\":%u,"
-	       "\"diag_parked_requests\":%u,\"diag_cpu\":%d,\"diag_node\":%d,"
-	       "\"diag_congested\":%u,\"confirm\":\"%s\",\"oldest_parked_ms\":%u}\n",
-	       variant, NAME(verdicts, r->verdict),
+	printf("{\"scenario\":\"starve\",\"variant\":\"%s\",\"verdict\":\"%s\",",
+	       variant, verdict_name(r->verdict));
+	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
 	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
-	       (unsigned long long)r->verdict_us, r->stall_timeout_ms, r->flags,
-	       NAME(queues, k->queue), k->queue_flags, k->max_active, k->requests,
-	       k->shares, k->cached, k->throttle, k->connect_delay_us,
-	       NAME(placements, k->placement), k->cpu, k->connect_cpu,
-	       k->completed, k->hits, k->misses, k->timed_out, k->connects,
-	       k->max_in_flight, k->diag_waiting, k->diag_parked_connects,
-	       k->diag_parked_requests, k->diag_cpu, k->diag_node,
-	       k->diag_congested, NAME(confirms, k->confirm), k->oldest_parked_ms);
+	       (unsigned long long)r->verdict_us);
+	printf("\"stall_timeout_ms\":%u,\"flags\":%u,", r->stall_timeout_ms, r->flags);
+	printf("\"queue\":\"%s\",\"queue_flags\":%u,\"max_active\":%u,",
+	       queue_name(k->queue), k->queue_flags,
+	       k->max_active);
+	printf("\"requests\":%u,\"shares\":%u,\"cached\":%u,\"throttle\":%u,",
+	       k->requests, k->shares, k->cached, k->throttle);
+	printf("\"connect_delay_us\":%u,\"placement\":\"%s\",\"cpu\":%d,",
+	       k->connect_delay_us,
+	       name_of(placements, ARRAY_SIZE(placements), k->placement), k->cpu);
+	printf("\"connect_placement\":\"%s\",\"connect_cpu\":%d,",
+	       name_of(placements, ARRAY_SIZE(placements), k->connect_placement),
+	       k->connect_cpu);
+	printf("\"completed\":%u,\"hits\":%u,\"misses\":%u,\"timed_out\":%u,",
+	       k->completed, k->hits, k->misses, k->timed_out);
+	printf("\"connects\":%u,\"max_in_flight\":%u,\"mem_bytes\":%llu,",
+	       k->connects, k->max_in_flight, (unsigned long long)k->mem_bytes);
+	printf("\"diag_waiting\":%u,\"diag_parked_connects\":%u,\"diag_parked_requests\":%u,",
+	       k->diag_waiting, k->diag_parked_connects, k->diag_parked_requests);
+	printf("\"diag_cpu\":%d,\"diag_node\":%d,\"diag_congested\":%u,",
+	       k->diag_cpu, k->diag_node, k->diag_congested);
+	printf("\"confirm\":\"%s\",\"oldest_parked_ms\":%u}\n",
+	       name_of(confirms, ARRAY_SIZE(confirms), k->confirm),
+	       k->oldest_parked_ms);
 }
 
 static void print_human(const struct wqf_run *r, const char *variant)
@@ -278,29 +333,31 @@ static void print_human(const struct wqf_run *r, const char *variant)
 	const struct wqf_starve *k = &r->starve;
 
 	printf("starve %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       variant, NAME(verdicts, r->verdict), r->verdict_us / 1000.0,
+	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
 	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
 	printf("  queue %s%s%s max_active %u; requests %u, shares %u (%u cached)",
-	       NAME(queues, k->queue),
+	       queue_name(k->queue),
 	       k->queue_flags & WQF_QF_HIGHPRI ? "+highpri" : "",
 	       k->queue_flags & WQF_QF_MEM_RECLAIM ? "+mem_reclaim" : "",
 	       k->max_active, k->requests, k->shares, k->cached);
 	if (k->throttle)
 		printf(", throttle %u", k->throttle);
-	printf("\n  completed %u, hits %u, misses %u, timed out %u, connects %u, max in flight %u\n",
-	       k->completed, k->hits, k->misses, k->timed_out, k->connects,
-	       k->max_in_flight);
+	printf("\n  completed %u, hits %u, misses %u, timed out %u, connects %u,",
+	       k->completed, k->hits, k->misses, k->timed_out, k->connects);
+	printf(" max in flight %u\n", k->max_in_flight);
 	if (r->verdict == WQF_VERDICT_DEADLOCK) {
-		printf("  diagnosis: %u requests hold slots waiting for a connect; %u connects and %u requests parked by the kernel (inactive)\n",
-		       k->diag_waiting, k->diag_parked_connects,
-		       k->diag_parked_requests);
-		printf("             starved accounting: %s%d, node %d; workqueue_congested=%u; oldest parked connect %u ms\n",
+		printf("  diagnosis: %u requests hold slots waiting for a connect;",
+		       k->diag_waiting);
+		printf(" %u connects and %u requests parked by the kernel (inactive)\n",
+		       k->diag_parked_connects, k->diag_parked_requests);
+		printf("             starved accounting: %s%d, node %d;",
 		       k->diag_cpu >= 0 ? "cpu " : "unbound/ordered, cpu ",
-		       k->diag_cpu, k->diag_node, k->diag_congested,
-		       k->oldest_parked_ms);
+		       k->diag_cpu, k->diag_node);
+		printf(" workqueue_congested=%u; oldest parked connect %u ms\n",
+		       k->diag_congested, k->oldest_parked_ms);
 		if (r->flags & WQF_RUN_CONFIRM)
 			printf("             confirm (max_active + 1): %s\n",
-			       NAME(confirms, k->confirm));
+			       name_of(confirms, ARRAY_SIZE(confirms), k->confirm));
 	}
 }
 
@@ -335,18 +392,18 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 			print_human(&r, vname);
 		if (o->expect > 0 && (int)r.verdict != o->expect) {
 			fprintf(stderr, "wqfault: expected %s, got %s\n",
-				verdicts[o->expect], NAME(verdicts, r.verdict));
+				verdicts[o->expect], verdict_name(r.verdict));
 			rc = 1;
 		}
 	}
 	return rc;
 }
 
-static int cmd_run(int fd, int argc, char **argv)
+static int cmd_run(int argc, char **argv)
 {
 	struct wqf_scenario_info info;
 	struct run_opts o;
-	int rc;
+	int fd, rc;
 
 	if (argc < 1) {
 		print_usage(stderr);
@@ -362,26 +419,52 @@ static int cmd_run(int fd, int argc, char **argv)
 	rc = parse_starve(argc - 1, argv + 1, &o);
 	if (rc)
 		return rc;
-	if (find_scenario(fd, argv[0], &info))
+	fd = open_dev();
+	if (fd < 0)
 		return 1;
-	return do_run(fd, &o, &info);
+	rc = find_scenario(fd, argv[0], &info);
+	if (!rc)
+		rc = do_run(fd, &o, &info);
+	close(fd);
+	return rc;
+}
+
+static void row_s(const char *label, const char *a, const char *b)
+{
+	printf("%-34s %-18s %-18s\n", label, a, b);
+}
+
+static void row_u(const char *label, unsigned int a, unsigned int b)
+{
+	printf("%-34s %-18u %-18u\n", label, a, b);
+}
+
+static void row_f(const char *label, double a, double b)
+{
+	printf("%-34s %-18.1f %-18.1f\n", label, a, b);
 }
 
 /* starve buggy and throttled under the same load, side by side. */
-static int cmd_demo(int fd, int argc, char **argv)
+static int cmd_demo(int argc, char **argv)
 {
 	struct wqf_scenario_info info;
 	struct wqf_run res[2];
 	const char *names[2] = { "buggy", "throttle" };
 	struct run_opts o;
-	int i, rc;
+	int fd, i, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.demo = 1;
 	rc = parse_starve(argc, argv, &o);
 	if (rc)
 		return rc;
-	if (find_scenario(fd, "starve", &info))
+	fd = open_dev();
+	if (fd < 0)
 		return 1;
+	if (find_scenario(fd, "starve", &info)) {
+		close(fd);
+		return 1;
+	}
 	for (i = 0; i < 2; i++) {
 		res[i] = o.run;
 		res[i].size = sizeof(res[i]);
@@ -389,28 +472,28 @@ static int cmd_demo(int fd, int argc, char **argv)
 		res[i].variant = i == 0 ? WQF_STARVE_BUGGY : WQF_STARVE_THROTTLE;
 		if (ioctl(fd, WQF_IOC_RUN, &res[i])) {
 			fprintf(stderr, "wqfault: demo %s: %s\n", names[i], strerror(errno));
+			close(fd);
 			return 1;
 		}
 	}
+	close(fd);
 	printf("starve: %u requests on a %s queue with max_active %u, each missing its share\n\n",
-	       res[0].starve.requests, NAME(queues, res[0].starve.queue),
+	       res[0].starve.requests, queue_name(res[0].starve.queue),
 	       res[0].starve.max_active);
 	printf("%-34s %-18s %-18s\n", "", "buggy", "throttle");
-#define ROW(label, fmt, a, b) printf("%-34s " fmt " " fmt "\n", label, a, b)
-	ROW("verdict", "%-18s", NAME(verdicts, res[0].verdict), NAME(verdicts, res[1].verdict));
-	ROW("requests in flight at most", "%-18u", res[0].starve.max_in_flight,
-	    res[1].starve.max_in_flight);
-	ROW("requests completed", "%-18u", res[0].starve.completed, res[1].starve.completed);
-	ROW("connect items run", "%-18u", res[0].starve.connects, res[1].starve.connects);
-	ROW("slots held by waiting requests", "%-18u", res[0].starve.diag_waiting,
-	    res[1].starve.diag_waiting);
-	ROW("connects parked (inactive)", "%-18u", res[0].starve.diag_parked_connects,
-	    res[1].starve.diag_parked_connects);
-	ROW("requests parked (inactive)", "%-18u", res[0].starve.diag_parked_requests,
-	    res[1].starve.diag_parked_requests);
-	ROW("time to verdict (ms)", "%-18.1f", res[0].verdict_us / 1000.0,
-	    res[1].verdict_us / 1000.0);
-#undef ROW
+	row_s("verdict", verdict_name(res[0].verdict), verdict_name(res[1].verdict));
+	row_u("requests in flight at most", res[0].starve.max_in_flight,
+	      res[1].starve.max_in_flight);
+	row_u("requests completed", res[0].starve.completed, res[1].starve.completed);
+	row_u("connect items run", res[0].starve.connects, res[1].starve.connects);
+	row_u("slots held by waiting requests", res[0].starve.diag_waiting,
+	      res[1].starve.diag_waiting);
+	row_u("connects parked (inactive)", res[0].starve.diag_parked_connects,
+	      res[1].starve.diag_parked_connects);
+	row_u("requests parked (inactive)", res[0].starve.diag_parked_requests,
+	      res[1].starve.diag_parked_requests);
+	row_f("time to verdict (ms)", res[0].verdict_us / 1000.0,
+	      res[1].verdict_us / 1000.0);
 	printf("\nbuggy: every slot is held by a request waiting for a connect item that\n"
 	       "the kernel keeps parked behind them; throttle keeps %u slot(s) free.\n",
 	       res[1].starve.max_active - res[1].starve.throttle);
@@ -455,17 +538,14 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - i, argv + i);
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(argc - i, argv + i);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;
-	if (!strcmp(cmd, "version"))
-		rc = cmd_version(fd);
-	else if (!strcmp(cmd, "list"))
-		rc = cmd_list(fd);
-	else if (!strcmp(cmd, "run"))
-		rc = cmd_run(fd, argc - i, argv + i);
-	else
-		rc = cmd_demo(fd, argc - i, argv + i);
+	rc = !strcmp(cmd, "version") ? cmd_version(fd) : cmd_list(fd);
 	close(fd);
 	return rc;
 }

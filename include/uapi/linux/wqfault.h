@@ -158,15 +158,18 @@ enum wqf_confirm {
  * @requests: (in) requests the client sends, 1 to 1,000,000
  * @shares: (in) distinct shares the requests name (request i names share
  *          i % @shares); 0 means one share per request
- * @cached: (in) shares already in the referral cache: requests naming
- *          shares 0 to @cached - 1 hit and need no connect
+ * @cached: (in) shares already in the referral cache: the last @cached
+ *          shares, so requests naming shares @shares - @cached and above
+ *          hit and need no connect, and the first requests miss
  * @throttle: (in) requests in flight at most, throttle variant only;
  *            0 means @max_active - 1; must be below @max_active
  * @connect_delay_us: (in) how long a connect item works, 0 to 1,000,000
  * @placement: (in) enum wqf_placement
  * @cpu: (in) the CPU for WQF_PLACE_PIN
- * @connect_cpu: (in) -1: a request queues its connect with queue_work()
- *               (its own CPU); else queue_work_on(@connect_cpu)
+ * @connect_placement: (in) WQF_PLACE_LOCAL: a request queues its connect
+ *                     with queue_work() (its own CPU); WQF_PLACE_PIN:
+ *                     queue_work_on(@connect_cpu)
+ * @connect_cpu: (in) the CPU for connects with WQF_PLACE_PIN
  * @completed: (out) requests that got their share and finished
  * @hits: (out) requests that found their share in the cache
  * @misses: (out) requests that had to wait for a connect
@@ -184,6 +187,8 @@ enum wqf_confirm {
  * @confirm: (out) enum wqf_confirm
  * @oldest_parked_ms: (out) age of the oldest parked connect when the
  *                    starvation watchdog fired
+ * @mem_bytes: (out) memory the run allocated for its requests, shares and
+ *             bookkeeping, in bytes
  */
 struct wqf_starve {
 	__u32 queue;
@@ -196,6 +201,7 @@ struct wqf_starve {
 	__u32 connect_delay_us;
 	__u32 placement;
 	__s32 cpu;
+	__u32 connect_placement;
 	__s32 connect_cpu;
 	__u32 completed;
 	__u32 hits;
@@ -211,6 +217,7 @@ struct wqf_starve {
 	__u32 diag_congested;
 	__u32 confirm;
 	__u32 oldest_parked_ms;
+	__u64 mem_bytes;
 };
 
 /**

@@ -4,7 +4,8 @@
 #   make            module(s), CLI and selftests against KDIR
 #   make demo       reproduce `starve` and show the throttled fix in a VM
 #   make check      the whole test suite (what CI runs)
-#   make lint       checkpatch --strict, kernel-doc, sparse, W=1, shellcheck
+#   make lint       checkpatch --strict, kernel-doc, sparse, W=1, shellcheck,
+#                   and the 6.1/6.12 portability builds (no VM)
 #   make bench      benchmarks, each as a ratio against a baseline
 #   make vm CMD=... run a command in the test VM
 #   make bench-loop time the test loop itself

@@ -27,9 +27,9 @@ MODULE_PARM_DESC(stall_ms, "stall timeout of the verdict-latency runs");
 static unsigned int big = 100000;
 module_param(big, uint, 0444);
 MODULE_PARM_DESC(big, "requests of the large throttled run");
-static unsigned int rounds = 3;
+static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "repetitions of each measurement (the best counts)");
+MODULE_PARM_DESC(rounds, "repetitions of each measurement (the median counts)");
 
 struct raw_item {
 	struct work_struct work;

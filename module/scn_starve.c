@@ -48,7 +48,11 @@ struct starve_share {
 	int state;
 };
 
-/* A request slot; throttled runs recycle slots. */
+/*
+ * A request slot. Unthrottled runs have one per request; a throttled run
+ * has `throttle` slots, and a request that ends hands its slot on to the
+ * client's next request.
+ */
 struct starve_req {
 	struct work_struct work;
 	struct starve *st;
@@ -66,17 +70,15 @@ struct starve {
 	u32 nr_shares;
 	struct starve_req *reqs;
 	u32 nr_reqs;
-	u32 *free;		/* stack of free request slots */
-	u32 nr_free;
-	spinlock_t lock;	/* protects free, nr_free, parked */
+	spinlock_t lock;	/* protects parked */
 	struct list_head parked;
 	struct completion gate;
 	wait_queue_head_t progress;
 	unsigned long stall;	/* jiffies */
 	unsigned long wait_bound;	/* jiffies a request may wait at most */
 	unsigned long last_progress;	/* jiffies: a connect started or a request ended */
-	int next_cpu;
 	u32 gate_cursor;	/* gated requests 0..cursor-1 have settled */
+	bool gate_open;
 	bool throttled;
 	atomic_t sent;		/* requests handed to the queue so far */
 	atomic_t in_flight;
@@ -157,14 +159,15 @@ static void starve_connect_fn(struct work_struct *work)
 	wake_up(&st->progress);
 }
 
-static void starve_submit(struct starve *st, u32 n, bool gated);
+static void starve_submit(struct starve *st, struct starve_req *rq, u32 n,
+			  bool gated);
 
 /*
- * Throttled admission: the request that ends passes its credit to the next
- * request of the client, so at most `throttle` are ever in flight and the
- * client is not woken for each one.
+ * Throttled admission: the request that ends passes its credit, and its
+ * slot, to the next request of the client, so at most `throttle` are ever
+ * in flight and the client is not woken for each one.
  */
-static void starve_admit_next(struct starve *st)
+static void starve_admit_next(struct starve *st, struct starve_req *rq)
 {
 	u32 n;
 
@@ -172,7 +175,7 @@ static void starve_admit_next(struct starve *st)
 		return;
 	n = atomic_inc_return(&st->sent) - 1;
 	if (n < st->k->requests)
-		starve_submit(st, n, false);
+		starve_submit(st, rq, n, false);
 }
 
 static void starve_request_fn(struct work_struct *work)
@@ -180,13 +183,12 @@ static void starve_request_fn(struct work_struct *work)
 	struct starve_req *rq = container_of(work, struct starve_req, work);
 	struct starve *st = rq->st;
 	struct starve_share *sh = &st->shares[rq->share];
-	u32 slot = rq - st->reqs;
 	int ret;
 
 	WRITE_ONCE(rq->state, REQ_STARTED);
 	if (wqf_ctx_aborted(st->ctx))
 		goto out;
-	if (rq->gated) {
+	if (rq->gated && !READ_ONCE(st->gate_open)) {
 		wake_up(&st->progress);
 		if (wqf_wait(st->ctx, &st->gate, jiffies + st->wait_bound))
 			goto out;
@@ -210,42 +212,49 @@ static void starve_request_fn(struct work_struct *work)
 		atomic_inc(&st->timed_out);
 out:
 	WRITE_ONCE(rq->state, REQ_DONE);
-	/* Last touch of rq: the slot may be queued again at once. */
-	spin_lock(&st->lock);
-	st->free[st->nr_free++] = slot;
-	spin_unlock(&st->lock);
 	WRITE_ONCE(st->last_progress, jiffies);
 	atomic_dec(&st->in_flight);
 	if (st->throttled)
-		starve_admit_next(st);
+		starve_admit_next(st, rq);
 	/* The client only waits for the last request (and ticks otherwise). */
 	if ((u32)atomic_inc_return(&st->finished) == st->k->requests)
 		wake_up(&st->progress);
 }
 
-static void starve_submit(struct starve *st, u32 n, bool gated)
+/* Lock-free maximum: submitters run concurrently in throttled runs. */
+static void starve_track_max(u32 *max, u32 val)
+{
+	u32 old = READ_ONCE(*max);
+
+	while (val > old) {
+		u32 prev = cmpxchg(max, old, val);
+
+		if (prev == old)
+			break;
+		old = prev;
+	}
+}
+
+static void starve_submit(struct starve *st, struct starve_req *rq, u32 n,
+			  bool gated)
 {
 	struct wqf_starve *k = st->k;
-	struct starve_req *rq;
 	int cpu;
 
-	spin_lock(&st->lock);
-	rq = &st->reqs[st->free[--st->nr_free]];
-	k->max_in_flight = max_t(u32, k->max_in_flight,
-				 atomic_inc_return(&st->in_flight));
-	spin_unlock(&st->lock);
+	starve_track_max(&k->max_in_flight, atomic_inc_return(&st->in_flight));
 	rq->share = n % st->nr_shares;
-	rq->gated = gated;
+	/* Only a miss queues a connect: hits need not wait at the gate. */
+	rq->gated = gated && rq->share < st->nr_shares - k->cached;
 	rq->state = REQ_QUEUED;
 	switch (k->placement) {
 	case WQF_PLACE_PIN:
 		queue_work_on(k->cpu, st->wq, &rq->work);
 		break;
 	case WQF_PLACE_SPREAD:
-		cpu = cpumask_next(st->next_cpu, cpu_online_mask);
+		/* Round-robin over online CPUs, by request number. */
+		cpu = cpumask_nth(n % num_online_cpus(), cpu_online_mask);
 		if (cpu >= nr_cpu_ids)
 			cpu = cpumask_first(cpu_online_mask);
-		st->next_cpu = cpu;
 		queue_work_on(cpu, st->wq, &rq->work);
 		break;
 	default:
@@ -254,9 +263,10 @@ static void starve_submit(struct starve *st, u32 n, bool gated)
 }
 
 /*
- * Every gated request has started or is parked by the kernel. While the
- * gate is shut no slot frees, so both states last: a cursor keeps the scan
- * linear over the whole burst.
+ * Every gated request has started or is parked by the kernel. Ungated
+ * requests (hits) that ran and ended count as settled too. While the gate
+ * is shut no gated request ends, so these states last: a cursor keeps the
+ * scan linear over the whole burst.
  */
 static bool starve_gate_settled(struct starve *st, u32 n)
 {
@@ -384,11 +394,10 @@ static int starve_setup(struct starve *st)
 	st->nr_reqs = throttled ? min(k->requests, k->throttle) : k->requests;
 	st->shares = kvcalloc(st->nr_shares, sizeof(*st->shares), GFP_KERNEL);
 	st->reqs = kvcalloc(st->nr_reqs, sizeof(*st->reqs), GFP_KERNEL);
-	st->free = kvcalloc(st->nr_reqs, sizeof(*st->free), GFP_KERNEL);
-	if (!st->shares || !st->reqs || !st->free)
+	if (!st->shares || !st->reqs)
 		return -ENOMEM;
 	k->mem_bytes = sizeof(*st) + st->nr_shares * sizeof(*st->shares) +
-		       st->nr_reqs * (sizeof(*st->reqs) + sizeof(*st->free));
+		       st->nr_reqs * sizeof(*st->reqs);
 	for (i = 0; i < st->nr_shares; i++) {
 		struct starve_share *sh = &st->shares[i];
 
@@ -404,10 +413,7 @@ static int starve_setup(struct starve *st)
 	for (i = 0; i < st->nr_reqs; i++) {
 		INIT_WORK(&st->reqs[i].work, starve_request_fn);
 		st->reqs[i].st = st;
-		/* Pop order: slot 0 first, so the gated burst is slots 0..n-1. */
-		st->free[i] = st->nr_reqs - 1 - i;
 	}
-	st->nr_free = st->nr_reqs;
 
 	st->wq = starve_alloc_wq(st, "starve");
 	if (!st->wq)
@@ -427,7 +433,6 @@ static void starve_teardown(struct starve *st)
 		destroy_workqueue(st->connect_wq);
 	if (st->wq)
 		destroy_workqueue(st->wq);
-	kvfree(st->free);
 	kvfree(st->reqs);
 	kvfree(st->shares);
 }
@@ -462,11 +467,12 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	/* Requests that end admit the rest (throttle): they start after the burst. */
 	atomic_set(&st->sent, burst);
 	for (sent = 0; sent < burst; sent++)
-		starve_submit(st, sent, true);
+		starve_submit(st, &st->reqs[sent], sent, true);
 	while (!starve_gate_settled(st, burst) && time_before(jiffies, deadline))
 		if (starve_tick(st, atomic_read(&st->finished)))
 			return WQF_VERDICT_ABORTED;
 	WRITE_ONCE(st->last_progress, jiffies);
+	WRITE_ONCE(st->gate_open, true);
 	complete_all(&st->gate);
 
 	for (;;) {
@@ -509,7 +515,6 @@ static int starve_run(struct wqf_ctx *ctx)
 	st->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	/* Past the watchdog, the confirm window and the connect's own work. */
 	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ;
-	st->next_cpu = -1;
 	st->throttled = args->variant == WQF_STARVE_THROTTLE;
 
 	ret = starve_setup(st);

@@ -477,7 +477,7 @@ static int cmd_demo(int argc, char **argv)
 		}
 	}
 	close(fd);
-	printf("starve: %u requests on a %s queue with max_active %u, each missing its share\n\n",
+	printf("starve: %u requests, queue %s, max_active %u, every request a miss\n\n",
 	       res[0].starve.requests, queue_name(res[0].starve.queue),
 	       res[0].starve.max_active);
 	printf("%-34s %-18s %-18s\n", "", "buggy", "throttle");

@@ -477,9 +477,9 @@ static int cmd_demo(int argc, char **argv)
 		}
 	}
 	close(fd);
-	printf("starve: %u requests, queue %s, max_active %u, every request a miss\n\n",
+	printf("starve: %u requests, queue %s, max_active %u, %u shares (%u cached)\n\n",
 	       res[0].starve.requests, queue_name(res[0].starve.queue),
-	       res[0].starve.max_active);
+	       res[0].starve.max_active, res[0].starve.shares, res[0].starve.cached);
 	printf("%-34s %-18s %-18s\n", "", "buggy", "throttle");
 	row_s("verdict", verdict_name(res[0].verdict), verdict_name(res[1].verdict));
 	row_u("requests in flight at most", res[0].starve.max_in_flight,

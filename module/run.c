@@ -88,6 +88,33 @@ int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 EXPORT_SYMBOL_GPL(wqf_wait);
 
 /**
+ * wqf_ctx_tick() - sleep until @seq moves on from @seen, or one tick
+ * @ctx: the run
+ * @wq: where the run's parties wake the driving thread
+ * @seq: a progress counter the parties advance
+ * @seen: the value of @seq the caller last acted on
+ *
+ * The driving thread's one way to wait: interruptible, so a signal to the
+ * client (Ctrl-C, kill) aborts the run, and never longer than 10 ms, so
+ * watchdogs and deadlines are checked often.
+ *
+ * Return: true if the run must stop (aborted, or the caller was signalled).
+ */
+bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
+		  int seen)
+{
+	long ret;
+
+	ret = wait_event_interruptible_timeout(*wq, atomic_read(seq) != seen ||
+					       wqf_ctx_aborted(ctx),
+					       max_t(long, msecs_to_jiffies(10), 1));
+	if (ret < 0)
+		wqf_ctx_abort(ctx);
+	return wqf_ctx_aborted(ctx);
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_tick);
+
+/**
  * wqf_owner_init() - prepare an owner (one per open file)
  * @owner: the owner to initialise
  */

@@ -10,6 +10,7 @@
 
 static const struct wqf_scenario * const wqf_scenarios[] = {
 	&wqf_scn_starve,
+	&wqf_scn_lockcb,
 };
 
 /**

@@ -279,21 +279,10 @@ static bool starve_gate_settled(struct starve *st, u32 n)
 	return true;
 }
 
-/*
- * Sleep one watchdog tick or until progress. Returns true if the run is to
- * stop: aborted through its owner, or the client got a signal.
- */
+/* Sleep one watchdog tick or until a request ends; true: stop the run. */
 static bool starve_tick(struct starve *st, int seen)
 {
-	long ret;
-
-	ret = wait_event_interruptible_timeout(st->progress,
-					       atomic_read(&st->finished) != seen ||
-					       wqf_ctx_aborted(st->ctx),
-					       max_t(long, msecs_to_jiffies(10), 1));
-	if (ret < 0)
-		wqf_ctx_abort(st->ctx);
-	return wqf_ctx_aborted(st->ctx);
+	return wqf_ctx_tick(st->ctx, &st->progress, &st->finished, seen);
 }
 
 /*

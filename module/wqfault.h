@@ -6,11 +6,13 @@
 #ifndef _WQFAULT_H
 #define _WQFAULT_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <uapi/linux/wqfault.h>
 
 /* How many runs may be in progress at once, over all file descriptors. */
@@ -74,6 +76,7 @@ struct wqf_scenario {
 };
 
 extern const struct wqf_scenario wqf_scn_starve;
+extern const struct wqf_scenario wqf_scn_lockcb;
 
 const struct wqf_scenario *wqf_scenario_at(u32 index);
 const struct wqf_scenario *wqf_scenario_by_id(u32 id);
@@ -85,6 +88,8 @@ void wqf_ctx_abort(struct wqf_ctx *ctx);
 bool wqf_ctx_aborted(const struct wqf_ctx *ctx);
 int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	     unsigned long deadline);
+bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
+		  int seen);
 
 void wqf_owner_init(struct wqf_owner *owner);
 void wqf_owner_abort(struct wqf_owner *owner, const void *files);

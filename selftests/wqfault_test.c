@@ -800,4 +800,122 @@ TEST_F(bad_run, einval)
 	EXPECT_TRUE(device_works(self->fd));
 }
 
+/* lockcb through the UAPI: one variant per lock kind, path and fix. */
+FIXTURE(lockcb) {
+	int fd;
+};
+
+FIXTURE_VARIANT(lockcb) {
+	__u32 variant;
+	__u32 lock;
+	__u32 path;
+	__u32 verdict;
+};
+
+FIXTURE_VARIANT_ADD(lockcb, buggy_mutex_direct) {
+	.variant = WQF_LOCKCB_BUGGY, .lock = WQF_LOCK_MUTEX,
+	.path = WQF_LOCKCB_DIRECT, .verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(lockcb, buggy_spinlock_direct) {
+	.variant = WQF_LOCKCB_BUGGY, .lock = WQF_LOCK_SPINLOCK,
+	.path = WQF_LOCKCB_DIRECT, .verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(lockcb, buggy_rwsem_flush) {
+	.variant = WQF_LOCKCB_BUGGY, .lock = WQF_LOCK_RWSEM,
+	.path = WQF_LOCKCB_FLUSH, .verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(lockcb, fixed_mutex_flush) {
+	.variant = WQF_LOCKCB_FIXED, .lock = WQF_LOCK_MUTEX,
+	.path = WQF_LOCKCB_FLUSH, .verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(lockcb, fixed_spinlock_direct) {
+	.variant = WQF_LOCKCB_FIXED, .lock = WQF_LOCK_SPINLOCK,
+	.path = WQF_LOCKCB_DIRECT, .verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_SETUP(lockcb)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(lockcb)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void lockcb_args(struct wqf_run *run, __u32 variant, __u32 lock, __u32 path)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = WQF_SCN_LOCKCB;
+	run->variant = variant;
+	/* Lockdep reports once per boot; its own VM boots check the report. */
+	run->flags = WQF_RUN_NO_LOCKDEP;
+	run->stall_timeout_ms = ST_STALL_MS;
+	run->lockcb.lock = lock;
+	run->lockcb.path = path;
+	run->lockcb.sessions = 16;
+	run->lockcb.closers = 8;
+	run->lockcb.bystanders = 2;
+}
+
+TEST_F(lockcb, verdict)
+{
+	struct wqf_run run;
+
+	lockcb_args(&run, variant->variant, variant->lock, variant->path);
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(variant->verdict, run.verdict);
+	EXPECT_EQ(2, run.lockcb.bystanders_run);
+	EXPECT_EQ(0, run.lockcb.double_completions);
+	if (variant->verdict == WQF_VERDICT_COMPLETED) {
+		EXPECT_EQ(16, run.lockcb.completed);
+		EXPECT_EQ(0, run.lockcb.lost);
+	} else {
+		EXPECT_EQ(variant->path == WQF_LOCKCB_DIRECT, run.lockcb.diag_recursive);
+		EXPECT_NE(0, run.lockcb.diag_holder_pid);
+		EXPECT_LE(ST_STALL_MS * 1000ULL, run.verdict_us);
+	}
+}
+
+TEST_F(lockcb, spinlock_flush_is_einval)
+{
+	struct wqf_run run;
+
+	lockcb_args(&run, WQF_LOCKCB_BUGGY, WQF_LOCK_SPINLOCK, WQF_LOCKCB_FLUSH);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+TEST_F(lockcb, no_sessions_is_einval)
+{
+	struct wqf_run run;
+
+	lockcb_args(&run, WQF_LOCKCB_FIXED, WQF_LOCK_MUTEX, WQF_LOCKCB_DIRECT);
+	run.lockcb.sessions = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(lockcb, listed)
+{
+	struct wqf_scenario_info info = { .size = sizeof(info), .index = 1 };
+
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+	EXPECT_STREQ("lockcb", info.name);
+	EXPECT_EQ(WQF_SCN_LOCKCB, info.id);
+	ASSERT_EQ(2, info.nr_variants);
+	EXPECT_STREQ("buggy", info.variants[0]);
+	EXPECT_STREQ("fixed", info.variants[1]);
+}
+
 TEST_HARNESS_MAIN

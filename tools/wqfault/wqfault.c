@@ -72,8 +72,19 @@ static void print_usage(FILE *f)
 		"  --placement=P           local | pin | spread (default local)\n"
 		"  --cpu=N                 the CPU for --placement=pin\n"
 		"  --connect-cpu=N         queue connects on CPU N (default: the request's own)\n"
-		"  --stall-timeout-ms=N    a connect parked this long is a stall (default 1000)\n"
 		"  --confirm               on a stall, raise max_active by one and report\n"
+		"run options (lockcb):\n"
+		"  --variant=NAME          buggy | fixed (default buggy)\n"
+		"  --lock=KIND             mutex | spinlock | rwsem (default mutex)\n"
+		"  --path=P                direct | flush: how a completion needs the lock\n"
+		"  --sessions=N            sessions in the table (default 8)\n"
+		"  --expired=N             sessions the scanner expires (default: all)\n"
+		"  --idle-ms=N             the scanner runs after N ms (default 10)\n"
+		"  --bystanders=N          unrelated items on the scanner's queue (default 4)\n"
+		"  --closers=N             sessions a client closes while the scanner runs\n"
+		"  --no-lockdep            no might_lock() annotations (lockdep stays quiet)\n"
+		"run options (all):\n"
+		"  --stall-timeout-ms=N    a party stuck this long is a stall (default 1000)\n"
 		"  --repeat=N              run N times; the exit status covers every run\n"
 		"  --json                  print the result as JSON\n"
 		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");
@@ -192,86 +203,188 @@ struct run_opts {
 	int expect;
 	long long repeat;
 	int demo;	/* `wqfault demo`: only the load options */
+	long long max_active, cpu, connect_cpu;	/* starve, resolved at the end */
 };
 
-/* Returns 0, or 2 on a usage error (message printed). */
-static int parse_starve(int argc, char **argv, struct run_opts *o)
+struct num_opt {
+	const char *name;
+	long long lo, hi;
+	void *dst;
+	int is_u32;
+};
+
+/* Match @a against @nums: 1 matched and stored, 0 no match, -1 bad value. */
+static int parse_num(const char *a, const struct num_opt *nums, size_t n)
+{
+	long long v;
+	size_t j;
+	int r;
+
+	for (j = 0; j < n; j++) {
+		r = opt_num(a, nums[j].name, nums[j].lo, nums[j].hi, &v);
+		if (r > 0 && nums[j].is_u32)
+			*(__u32 *)nums[j].dst = v;
+		else if (r > 0)
+			*(long long *)nums[j].dst = v;
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Match "--name=word" against a table: 1 stored, 0 no match, -1 unknown. */
+static int parse_word(const char *a, const char *name, const char *const *tbl,
+		      unsigned int n, __u32 *dst)
+{
+	const char *s = opt_str(a, name);
+	int r;
+
+	if (!s)
+		return 0;
+	r = lookup(tbl, n, s);
+	if (r < 0) {
+		fprintf(stderr, "wqfault: unknown value in %s\n", a);
+		return -1;
+	}
+	*dst = r;
+	return 1;
+}
+
+static int starve_opt(const char *a, struct run_opts *o)
 {
 	struct wqf_starve *k = &o->run.starve;
-	long long cpu = 0, connect_cpu = -1, max_active = -1, v;
-	const struct {
-		const char *name;
-		long long lo, hi;
-		void *dst;
-		int is_u32;
-	} nums[] = {
-		{ "--max-active", 0, UINT_MAX, &max_active, 0 },
+	const struct num_opt nums[] = {
+		{ "--max-active", 0, UINT_MAX, &o->max_active, 0 },
 		{ "--requests", 0, UINT_MAX, &k->requests, 1 },
 		{ "--shares", 0, UINT_MAX, &k->shares, 1 },
 		{ "--cached", 0, UINT_MAX, &k->cached, 1 },
 		{ "--throttle", 0, UINT_MAX, &k->throttle, 1 },
 		{ "--connect-delay-us", 0, UINT_MAX, &k->connect_delay_us, 1 },
+		{ "--cpu", INT_MIN, INT_MAX, &o->cpu, 0 },
+		{ "--connect-cpu", INT_MIN, INT_MAX, &o->connect_cpu, 0 },
+	};
+	int r;
+
+	if (o->demo && opt_str(a, "--throttle")) {
+		fprintf(stderr, "wqfault: '%s' is for run; demo picks the variants\n", a);
+		return -1;
+	}
+	r = parse_num(a, nums, ARRAY_SIZE(nums));
+	if (!r)
+		r = parse_word(a, "--queue", queues, ARRAY_SIZE(queues), &k->queue);
+	if (!r)
+		r = parse_word(a, "--placement", placements, ARRAY_SIZE(placements),
+			       &k->placement);
+	if (r)
+		return r;
+	if (!strcmp(a, "--highpri"))
+		k->queue_flags |= WQF_QF_HIGHPRI;
+	else if (!strcmp(a, "--mem-reclaim"))
+		k->queue_flags |= WQF_QF_MEM_RECLAIM;
+	else if (!strcmp(a, "--confirm"))
+		o->run.flags |= WQF_RUN_CONFIRM;
+	else
+		return 0;
+	return 1;
+}
+
+static void starve_init(struct run_opts *o)
+{
+	o->run.starve.requests = 16;
+	o->max_active = -1;
+	o->connect_cpu = -1;
+}
+
+static void starve_finish(struct run_opts *o)
+{
+	struct wqf_starve *k = &o->run.starve;
+
+	/* Default max_active: 4, or 1 for an ordered queue (its only value). */
+	if (o->max_active >= 0)
+		k->max_active = o->max_active;
+	else
+		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
+	k->cpu = o->cpu;
+	if (o->connect_cpu != -1) {
+		k->connect_placement = WQF_PLACE_PIN;
+		k->connect_cpu = o->connect_cpu;
+	}
+}
+
+static const char *const lock_kinds[] = { "mutex", "spinlock", "rwsem" };
+
+static const char *const lockcb_paths[] = { "direct", "flush" };
+
+static int lockcb_opt(const char *a, struct run_opts *o)
+{
+	struct wqf_lockcb *k = &o->run.lockcb;
+	const struct num_opt nums[] = {
+		{ "--sessions", 0, UINT_MAX, &k->sessions, 1 },
+		{ "--expired", 0, UINT_MAX, &k->expired, 1 },
+		{ "--idle-ms", 0, UINT_MAX, &k->idle_ms, 1 },
+		{ "--bystanders", 0, UINT_MAX, &k->bystanders, 1 },
+		{ "--closers", 0, UINT_MAX, &k->closers, 1 },
+	};
+	int r;
+
+	r = parse_num(a, nums, ARRAY_SIZE(nums));
+	if (!r)
+		r = parse_word(a, "--lock", lock_kinds, ARRAY_SIZE(lock_kinds), &k->lock);
+	if (!r)
+		r = parse_word(a, "--path", lockcb_paths, ARRAY_SIZE(lockcb_paths), &k->path);
+	if (r)
+		return r;
+	if (strcmp(a, "--no-lockdep"))
+		return 0;
+	o->run.flags |= WQF_RUN_NO_LOCKDEP;
+	return 1;
+}
+
+static void lockcb_init(struct run_opts *o)
+{
+	o->run.lockcb.sessions = 8;
+	o->run.lockcb.bystanders = 4;
+	o->run.lockcb.idle_ms = 10;
+}
+
+static void lockcb_finish(struct run_opts *o)
+{
+	(void)o;
+}
+
+/* Returns 0, or 2 on a usage error (message printed). */
+static int parse_run(int argc, char **argv, struct run_opts *o,
+		     int (*opt)(const char *a, struct run_opts *o))
+{
+	const struct num_opt nums[] = {
 		{ "--stall-timeout-ms", 0, UINT_MAX, &o->run.stall_timeout_ms, 1 },
-		{ "--cpu", INT_MIN, INT_MAX, &cpu, 0 },
-		{ "--connect-cpu", INT_MIN, INT_MAX, &connect_cpu, 0 },
 		{ "--repeat", 1, 1000000, &o->repeat, 0 },
 	};
 	const char *s;
-	size_t j;
 	int i, r;
 
-	k->requests = 16;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (o->demo && (opt_str(a, "--variant") || opt_str(a, "--throttle") ||
-				opt_str(a, "--expect") || opt_str(a, "--repeat") ||
-				!strcmp(a, "--json"))) {
+		if (o->demo && (opt_str(a, "--variant") || opt_str(a, "--expect") ||
+				opt_str(a, "--repeat") || !strcmp(a, "--json"))) {
 			fprintf(stderr, "wqfault: '%s' is for run; demo picks the variants\n", a);
 			return 2;
 		}
-
-		for (j = 0, r = 0; j < ARRAY_SIZE(nums) && !r; j++) {
-			r = opt_num(a, nums[j].name, nums[j].lo, nums[j].hi, &v);
-			if (r > 0 && nums[j].is_u32)
-				*(__u32 *)nums[j].dst = v;
-			else if (r > 0)
-				*(long long *)nums[j].dst = v;
-		}
+		r = parse_num(a, nums, ARRAY_SIZE(nums));
+		if (!r)
+			r = opt(a, o);
 		if (r < 0)
 			return 2;
 		if (r > 0)
 			continue;
-		if (!strcmp(a, "--highpri")) {
-			k->queue_flags |= WQF_QF_HIGHPRI;
-		} else if (!strcmp(a, "--mem-reclaim")) {
-			k->queue_flags |= WQF_QF_MEM_RECLAIM;
-		} else if (!strcmp(a, "--confirm")) {
-			o->run.flags |= WQF_RUN_CONFIRM;
-		} else if (!strcmp(a, "--json")) {
+		if (!strcmp(a, "--json")) {
 			o->json = 1;
 		} else if (opt_str(a, "--variant")) {
-			s = opt_str(a, "--variant");
-			o->variant = s;
-		} else if (opt_str(a, "--queue")) {
-			s = opt_str(a, "--queue");
-			r = lookup(queues, 3, s);
-			if (r < 0) {
-				fprintf(stderr, "wqfault: unknown queue '%s'\n", s);
-				return 2;
-			}
-			k->queue = r;
-		} else if (opt_str(a, "--placement")) {
-			s = opt_str(a, "--placement");
-			r = lookup(placements, 3, s);
-			if (r < 0) {
-				fprintf(stderr, "wqfault: unknown placement '%s'\n", s);
-				return 2;
-			}
-			k->placement = r;
+			o->variant = opt_str(a, "--variant");
 		} else if (opt_str(a, "--expect")) {
 			s = opt_str(a, "--expect");
-			o->expect = lookup(verdicts, 5, s);
+			o->expect = lookup(verdicts, ARRAY_SIZE(verdicts), s);
 			if (o->expect < 1) {
 				fprintf(stderr, "wqfault: unknown verdict '%s'\n", s);
 				return 2;
@@ -281,20 +394,10 @@ static int parse_starve(int argc, char **argv, struct run_opts *o)
 			return 2;
 		}
 	}
-	/* Default max_active: 4, or 1 for an ordered queue (its only value). */
-	if (max_active >= 0)
-		k->max_active = max_active;
-	else
-		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
-	k->cpu = cpu;
-	if (connect_cpu >= 0 || connect_cpu < -1) {
-		k->connect_placement = WQF_PLACE_PIN;
-		k->connect_cpu = connect_cpu;
-	}
 	return 0;
 }
 
-static void print_json(const struct wqf_run *r, const char *variant)
+static void starve_json(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_starve *k = &r->starve;
 
@@ -328,7 +431,7 @@ static void print_json(const struct wqf_run *r, const char *variant)
 	       k->oldest_parked_ms);
 }
 
-static void print_human(const struct wqf_run *r, const char *variant)
+static void starve_human(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_starve *k = &r->starve;
 
@@ -361,7 +464,74 @@ static void print_human(const struct wqf_run *r, const char *variant)
 	}
 }
 
-static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info)
+static void lockcb_json(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_lockcb *k = &r->lockcb;
+
+	printf("{\"scenario\":\"lockcb\",\"variant\":\"%s\",\"verdict\":\"%s\",",
+	       variant, verdict_name(r->verdict));
+	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
+	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
+	       (unsigned long long)r->verdict_us);
+	printf("\"stall_timeout_ms\":%u,\"flags\":%u,\"lock\":\"%s\",\"path\":\"%s\",",
+	       r->stall_timeout_ms, r->flags,
+	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
+	       name_of(lockcb_paths, ARRAY_SIZE(lockcb_paths), k->path));
+	printf("\"sessions\":%u,\"expired\":%u,\"idle_ms\":%u,",
+	       k->sessions, k->expired, k->idle_ms);
+	printf("\"bystanders\":%u,\"closers\":%u,", k->bystanders, k->closers);
+	printf("\"completed\":%u,\"double_completions\":%u,\"lost\":%u,\"bystanders_run\":%u,",
+	       k->completed, k->double_completions, k->lost, k->bystanders_run);
+	printf("\"bystander_max_delay_us\":%llu,\"bystander_mean_delay_us\":%llu,",
+	       (unsigned long long)k->bystander_max_delay_us,
+	       (unsigned long long)k->bystander_mean_delay_us);
+	printf("\"diag_session\":%u,\"diag_holder_pid\":%u,",
+	       k->diag_session, k->diag_holder_pid);
+	printf("\"diag_waiter_pid\":%u,\"diag_recursive\":%u}\n",
+	       k->diag_waiter_pid, k->diag_recursive);
+}
+
+static void lockcb_human(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_lockcb *k = &r->lockcb;
+
+	printf("lockcb %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
+	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
+	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	printf("  %s, completion path %s; %u sessions (%u expired, %u closed by a client)\n",
+	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
+	       name_of(lockcb_paths, ARRAY_SIZE(lockcb_paths), k->path),
+	       k->sessions, k->expired, k->closers);
+	printf("  completed %u, twice %u, lost %u;", k->completed,
+	       k->double_completions, k->lost);
+	printf(" bystanders run %u, waited up to %.1f ms (mean %.1f)\n",
+	       k->bystanders_run, k->bystander_max_delay_us / 1000.0,
+	       k->bystander_mean_delay_us / 1000.0);
+	if (r->verdict != WQF_VERDICT_DEADLOCK)
+		return;
+	printf("  diagnosis: session %u's completion could not get the %s",
+	       k->diag_session, name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock));
+	printf(" held by pid %u (%s)\n", k->diag_holder_pid,
+	       k->diag_recursive ? "the completing task itself: recursion" :
+	       "another task, which waits for this one");
+}
+
+struct scn_cli {
+	const char *name;
+	void (*init)(struct run_opts *o);
+	int (*opt)(const char *a, struct run_opts *o);
+	void (*finish)(struct run_opts *o);
+	void (*human)(const struct wqf_run *r, const char *variant);
+	void (*json)(const struct wqf_run *r, const char *variant);
+};
+
+static const struct scn_cli scn_clis[] = {
+	{ "starve", starve_init, starve_opt, starve_finish, starve_human, starve_json },
+	{ "lockcb", lockcb_init, lockcb_opt, lockcb_finish, lockcb_human, lockcb_json },
+};
+
+static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info,
+		  const struct scn_cli *sc)
 {
 	const char *vname = o->variant ? o->variant : "buggy";
 	int v, rc = 0;
@@ -387,9 +557,9 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 			return 1;
 		}
 		if (o->json)
-			print_json(&r, vname);
+			sc->json(&r, vname);
 		else
-			print_human(&r, vname);
+			sc->human(&r, vname);
 		if (o->expect > 0 && (int)r.verdict != o->expect) {
 			fprintf(stderr, "wqfault: expected %s, got %s\n",
 				verdicts[o->expect], verdict_name(r.verdict));
@@ -401,30 +571,37 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 
 static int cmd_run(int argc, char **argv)
 {
+	const struct scn_cli *sc = NULL;
 	struct wqf_scenario_info info;
 	struct run_opts o;
+	size_t i;
 	int fd, rc;
 
 	if (argc < 1) {
 		print_usage(stderr);
 		return 2;
 	}
-	memset(&o, 0, sizeof(o));
-	o.repeat = 1;
-	if (strcmp(argv[0], "starve")) {
+	for (i = 0; i < ARRAY_SIZE(scn_clis); i++)
+		if (!strcmp(argv[0], scn_clis[i].name))
+			sc = &scn_clis[i];
+	if (!sc) {
 		fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n",
 			argv[0]);
 		return 2;
 	}
-	rc = parse_starve(argc - 1, argv + 1, &o);
+	memset(&o, 0, sizeof(o));
+	o.repeat = 1;
+	sc->init(&o);
+	rc = parse_run(argc - 1, argv + 1, &o, sc->opt);
 	if (rc)
 		return rc;
+	sc->finish(&o);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;
 	rc = find_scenario(fd, argv[0], &info);
 	if (!rc)
-		rc = do_run(fd, &o, &info);
+		rc = do_run(fd, &o, &info, sc);
 	close(fd);
 	return rc;
 }
@@ -455,9 +632,11 @@ static int cmd_demo(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.demo = 1;
-	rc = parse_starve(argc, argv, &o);
+	starve_init(&o);
+	rc = parse_run(argc, argv, &o, starve_opt);
 	if (rc)
 		return rc;
+	starve_finish(&o);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;

@@ -49,9 +49,12 @@ struct wqf_version {
  * enum wqf_scenario_id - scenario identifiers (append-only)
  * @WQF_SCN_STARVE: critical work queue starvation: requests wait for
  *                  connect items queued behind them on the same queue
+ * @WQF_SCN_LOCKCB: a timeout scanner calls completions while holding the
+ *                  lock the completions need
  */
 enum wqf_scenario_id {
 	WQF_SCN_STARVE = 1,
+	WQF_SCN_LOCKCB = 2,
 };
 
 /**
@@ -221,12 +224,100 @@ struct wqf_starve {
 };
 
 /**
+ * enum wqf_lockcb_variant - variants of WQF_SCN_LOCKCB
+ * @WQF_LOCKCB_BUGGY: the scanner calls each completion with the lock held
+ * @WQF_LOCKCB_FIXED: the scanner moves expired sessions to a private list
+ *                    under the lock, drops it, then calls the completions
+ */
+enum wqf_lockcb_variant {
+	WQF_LOCKCB_BUGGY = 0,
+	WQF_LOCKCB_FIXED = 1,
+};
+
+/**
+ * enum wqf_lock_kind - the session table's lock
+ * @WQF_LOCK_MUTEX: struct mutex
+ * @WQF_LOCK_SPINLOCK: spinlock_t
+ * @WQF_LOCK_RWSEM: struct rw_semaphore (scanner writes, completion reads)
+ */
+enum wqf_lock_kind {
+	WQF_LOCK_MUTEX = 0,
+	WQF_LOCK_SPINLOCK = 1,
+	WQF_LOCK_RWSEM = 2,
+};
+
+/**
+ * enum wqf_lockcb_path - how a session's completion needs the table lock
+ * @WQF_LOCKCB_DIRECT: the completion takes the lock itself
+ * @WQF_LOCKCB_FLUSH: the completion queues the session's cleanup work item,
+ *                    which takes the lock, and waits for it with
+ *                    flush_work() (not with a spinlock: flushing sleeps)
+ */
+enum wqf_lockcb_path {
+	WQF_LOCKCB_DIRECT = 0,
+	WQF_LOCKCB_FLUSH = 1,
+};
+
+/**
+ * struct wqf_lockcb - knobs and results of WQF_SCN_LOCKCB
+ * @lock: (in) enum wqf_lock_kind
+ * @path: (in) enum wqf_lockcb_path
+ * @sessions: (in) sessions in the table, 1 to 100,000
+ * @expired: (in) sessions past their idle deadline when the scanner runs
+ *           (the first ones); 0 means all
+ * @idle_ms: (in) idle timeout: the scanner is a delayed work item that
+ *           runs this long after the start, 0 to 60,000
+ * @bystanders: (in) unrelated work items queued on the scanner's
+ *              (ordered) service queue when it starts, 0 to 10,000
+ * @closers: (in) sessions a client also closes while the scanner runs
+ *           (the first ones), racing it for the completion, 0 to @sessions
+ * @completed: (out) sessions whose completion ran to its end
+ * @double_completions: (out) sessions whose completion was called twice
+ * @lost: (out) expired or closed sessions whose completion was never called
+ * @bystanders_run: (out) bystander items that ran
+ * @diag_session: (out) at the deadlock: the session whose completion
+ *                could not get the lock
+ * @diag_holder_pid: (out) at the deadlock: pid of the task holding it
+ * @diag_waiter_pid: (out) at the deadlock: pid of the task waiting for it
+ * @diag_recursive: (out) 1 if holder and waiter are the same task
+ * @pad: must be zero
+ * @bystander_max_delay_us: (out) longest a bystander waited to start
+ * @bystander_mean_delay_us: (out) mean wait of the bystanders to start
+ */
+struct wqf_lockcb {
+	__u32 lock;
+	__u32 path;
+	__u32 sessions;
+	__u32 expired;
+	__u32 idle_ms;
+	__u32 bystanders;
+	__u32 closers;
+	__u32 completed;
+	__u32 double_completions;
+	__u32 lost;
+	__u32 bystanders_run;
+	__u32 diag_session;
+	__u32 diag_holder_pid;
+	__u32 diag_waiter_pid;
+	__u32 diag_recursive;
+	__u32 pad;
+	__u64 bystander_max_delay_us;
+	__u64 bystander_mean_delay_us;
+};
+
+/**
  * define WQF_RUN_CONFIRM - on a stall, raise max_active by one
  * (workqueue_set_max_active()) and report whether the stall cleared
+ * (starve)
  */
 #define WQF_RUN_CONFIRM		(1U << 0)
+/**
+ * define WQF_RUN_NO_LOCKDEP - leave out the might_lock() annotations that
+ * let lockdep report the bug (lockcb); lockdep reports once per boot
+ */
+#define WQF_RUN_NO_LOCKDEP	(1U << 1)
 /** define WQF_RUN_FLAGS_ALL - every known WQF_RUN_* bit */
-#define WQF_RUN_FLAGS_ALL	WQF_RUN_CONFIRM
+#define WQF_RUN_FLAGS_ALL	(WQF_RUN_CONFIRM | WQF_RUN_NO_LOCKDEP)
 
 /**
  * struct wqf_run - one run of a scenario, for WQF_IOC_RUN
@@ -241,6 +332,7 @@ struct wqf_starve {
  * @elapsed_us: (out) from the start of the run to its end, cleanup done
  * @verdict_us: (out) from the start of the run to the verdict
  * @starve: (in/out) knobs and results when @scenario is WQF_SCN_STARVE
+ * @lockcb: (in/out) knobs and results when @scenario is WQF_SCN_LOCKCB
  */
 struct wqf_run {
 	__u32 size;
@@ -253,6 +345,7 @@ struct wqf_run {
 	__u64 elapsed_us;
 	__u64 verdict_us;
 	struct wqf_starve starve;
+	struct wqf_lockcb lockcb;
 };
 
 /** define WQF_IOC_VERSION - report the ABI version and features */

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the lockcb scenario. The buggy scanner must deadlock on every lock
+ * kind and path with the right diagnosis and stall its bystanders; the
+ * fixed scanner must complete every session exactly once, also while a
+ * client closes sessions at the same time. Lockdep's own report is checked
+ * in VM boots of their own (it fires once per boot), so these runs leave
+ * the might_lock() annotations out.
+ */
+#include <kunit/test.h>
+
+#include "wqfault.h"
+
+#define STALL_MS	200
+
+struct lockcb_case {
+	const char *desc;
+	u32 variant;
+	u32 lock;
+	u32 path;
+	u32 sessions;
+	u32 expired;
+	u32 closers;
+};
+
+static void lockcb_args(struct wqf_run *r, const struct lockcb_case *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->scenario = WQF_SCN_LOCKCB;
+	r->variant = c->variant;
+	r->flags = WQF_RUN_NO_LOCKDEP;
+	r->stall_timeout_ms = STALL_MS;
+	r->lockcb.lock = c->lock;
+	r->lockcb.path = c->path;
+	r->lockcb.sessions = c->sessions;
+	r->lockcb.expired = c->expired;
+	r->lockcb.closers = c->closers;
+	r->lockcb.bystanders = 4;
+}
+
+static struct wqf_run *lockcb_run_case(struct kunit *test, const struct lockcb_case *c)
+{
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	lockcb_args(r, c);
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	return r;
+}
+
+static void lockcb_case_desc(const struct lockcb_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+#define BUGGY WQF_LOCKCB_BUGGY
+#define FIXED WQF_LOCKCB_FIXED
+#define MUTEX WQF_LOCK_MUTEX
+#define SPIN WQF_LOCK_SPINLOCK
+#define RWSEM WQF_LOCK_RWSEM
+#define DIRECT WQF_LOCKCB_DIRECT
+#define FLUSH WQF_LOCKCB_FLUSH
+
+/* Every lock kind and path (a spinlock cannot flush). */
+static const struct lockcb_case matrix_cases[] = {
+	{ "buggy mutex direct", BUGGY, MUTEX, DIRECT, 8, 0, 0 },
+	{ "buggy spinlock direct", BUGGY, SPIN, DIRECT, 8, 0, 0 },
+	{ "buggy rwsem direct", BUGGY, RWSEM, DIRECT, 8, 0, 0 },
+	{ "buggy mutex flush", BUGGY, MUTEX, FLUSH, 8, 0, 0 },
+	{ "buggy rwsem flush", BUGGY, RWSEM, FLUSH, 8, 0, 0 },
+	{ "fixed mutex direct", FIXED, MUTEX, DIRECT, 32, 0, 0 },
+	{ "fixed spinlock direct", FIXED, SPIN, DIRECT, 32, 0, 0 },
+	{ "fixed rwsem direct", FIXED, RWSEM, DIRECT, 32, 0, 0 },
+	{ "fixed mutex flush", FIXED, MUTEX, FLUSH, 32, 0, 0 },
+	{ "fixed rwsem flush", FIXED, RWSEM, FLUSH, 32, 0, 0 },
+};
+
+KUNIT_ARRAY_PARAM(matrix, matrix_cases, lockcb_case_desc);
+
+static void wqfault_lockcb_matrix(struct kunit *test)
+{
+	const struct lockcb_case *c = test->param_value;
+	struct wqf_run *r = lockcb_run_case(test, c);
+	struct wqf_lockcb *k = &r->lockcb;
+
+	KUNIT_EXPECT_EQ(test, k->bystanders_run, 4);
+	KUNIT_EXPECT_EQ(test, k->double_completions, 0);
+	if (c->variant == FIXED) {
+		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
+		KUNIT_EXPECT_EQ(test, k->completed, c->sessions);
+		KUNIT_EXPECT_EQ(test, k->lost, 0);
+		/* The bystanders were not held up by a stuck scanner. */
+		KUNIT_EXPECT_LT(test, k->bystander_max_delay_us, STALL_MS * 1000ULL / 2);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
+	/* The first expired session's completion is the one that stuck. */
+	KUNIT_EXPECT_EQ(test, k->diag_session, 0);
+	KUNIT_EXPECT_EQ(test, k->completed, 0);
+	KUNIT_EXPECT_NE(test, k->diag_holder_pid, 0);
+	KUNIT_EXPECT_NE(test, k->diag_waiter_pid, 0);
+	if (c->path == DIRECT) {
+		/* The scanner waits for the lock it holds itself. */
+		KUNIT_EXPECT_EQ(test, k->diag_recursive, 1);
+		KUNIT_EXPECT_EQ(test, k->diag_holder_pid, k->diag_waiter_pid);
+	} else {
+		/* The cleanup worker waits for the scanner, which flushes it. */
+		KUNIT_EXPECT_EQ(test, k->diag_recursive, 0);
+		KUNIT_EXPECT_NE(test, k->diag_holder_pid, k->diag_waiter_pid);
+	}
+	/* Collateral damage: the bystanders waited out the stall. */
+	KUNIT_EXPECT_GE(test, k->bystander_mean_delay_us, STALL_MS * 1000ULL / 2);
+	KUNIT_EXPECT_GE(test, r->verdict_us, STALL_MS * 1000ULL);
+}
+
+/* A client closes half the sessions while the fixed scanner expires them. */
+static const struct lockcb_case race_cases[] = {
+	{ "mutex direct 2000 sessions, 1000 closed", FIXED, MUTEX, DIRECT, 2000, 0, 1000 },
+	{ "spinlock direct 2000 sessions, 1000 closed", FIXED, SPIN, DIRECT, 2000, 0, 1000 },
+	{ "rwsem direct 2000 sessions, 1000 closed", FIXED, RWSEM, DIRECT, 2000, 0, 1000 },
+	{ "mutex flush 1000 sessions, 500 closed", FIXED, MUTEX, FLUSH, 1000, 0, 500 },
+	{ "rwsem flush 1000 sessions, all closed", FIXED, RWSEM, FLUSH, 1000, 0, 1000 },
+	{ "mutex direct 64 sessions, 16 expired, 32 closed", FIXED, MUTEX, DIRECT, 64, 16, 32 },
+};
+
+KUNIT_ARRAY_PARAM(race, race_cases, lockcb_case_desc);
+
+static void wqfault_lockcb_exactly_once(struct kunit *test)
+{
+	const struct lockcb_case *c = test->param_value;
+	struct wqf_run *r = lockcb_run_case(test, c);
+	struct wqf_lockcb *k = &r->lockcb;
+	u32 expect = max(k->expired, c->closers);
+
+	KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
+	KUNIT_EXPECT_EQ(test, k->double_completions, 0);
+	KUNIT_EXPECT_EQ(test, k->lost, 0);
+	/* Expired or closed sessions complete; live, unclosed ones stay. */
+	KUNIT_EXPECT_EQ(test, k->completed, expect);
+}
+
+static const struct lockcb_case invalid_cases[] = {
+	{ "spinlock with the flush path", BUGGY, SPIN, FLUSH, 8, 0, 0 },
+	{ "no sessions", BUGGY, MUTEX, DIRECT, 0, 0, 0 },
+	{ "100001 sessions", BUGGY, MUTEX, DIRECT, 100001, 0, 0 },
+	{ "more expired than sessions", BUGGY, MUTEX, DIRECT, 8, 9, 0 },
+	{ "more closers than sessions", FIXED, MUTEX, DIRECT, 8, 0, 9 },
+	{ "unknown lock kind", BUGGY, 3, DIRECT, 8, 0, 0 },
+	{ "unknown path", BUGGY, MUTEX, 2, 8, 0, 0 },
+	{ "unknown variant", 2, MUTEX, DIRECT, 8, 0, 0 },
+};
+
+KUNIT_ARRAY_PARAM(invalid, invalid_cases, lockcb_case_desc);
+
+static void wqfault_lockcb_invalid(struct kunit *test)
+{
+	const struct lockcb_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	lockcb_args(r, c);
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r->run_id, 0);
+}
+
+/* Knob limits that the table above cannot express. */
+static void wqfault_lockcb_invalid_limits(struct kunit *test)
+{
+	static const struct lockcb_case c = { "", BUGGY, MUTEX, DIRECT, 8, 0, 0 };
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	lockcb_args(r, &c);
+	r->lockcb.idle_ms = 60001;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	lockcb_args(r, &c);
+	r->lockcb.bystanders = 10001;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	lockcb_args(r, &c);
+	r->lockcb.pad = 1;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	lockcb_args(r, &c);
+	r->flags |= WQF_RUN_CONFIRM;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+}
+
+static struct kunit_case wqfault_lockcb_cases[] = {
+	KUNIT_CASE_PARAM(wqfault_lockcb_matrix, matrix_gen_params),
+	KUNIT_CASE_PARAM(wqfault_lockcb_exactly_once, race_gen_params),
+	KUNIT_CASE_PARAM(wqfault_lockcb_invalid, invalid_gen_params),
+	KUNIT_CASE(wqfault_lockcb_invalid_limits),
+	{}
+};
+
+static struct kunit_suite wqfault_lockcb_suite = {
+	.name = "wqfault_lockcb",
+	.test_cases = wqfault_lockcb_cases,
+};
+
+kunit_test_suite(wqfault_lockcb_suite);

@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lockcb: a lock held while calling completions.
+ *
+ * A session table (list + lock) whose idle sessions a timeout scanner
+ * expires. The scanner is a delayed work item on an ordered "service"
+ * queue that unrelated bystander items share, as services share one
+ * process. The buggy scanner calls each expired session's completion with
+ * the table lock held; the completion needs that lock, either directly or
+ * through flush_work() of the session's cleanup work item, which takes it.
+ *
+ * Recoverable: nobody blocks on the lock for real. The side that needs it
+ * announces the acquisition to lockdep with might_lock() (so a debug kernel
+ * prints its own report: recursive locking on the direct path, a circular
+ * dependency through the work item's lockdep map on the flush path) and
+ * then tries to take it with trylock until the stall timeout. When that
+ * fails, the run records DEADLOCK with the session, the lock and the tasks,
+ * aborts, and every party unwinds. See Documentation/scenarios.rst.
+ *
+ * Fix: claim the expired sessions onto a private list under the lock, drop
+ * the lock, then call the completions. A client closing sessions at the
+ * same time claims them under the same lock, so each session is completed
+ * exactly once.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": lockcb: " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "wqfault.h"
+
+#define LOCKCB_MAX_SESSIONS	100000
+#define LOCKCB_MAX_BYSTANDERS	10000
+#define LOCKCB_MAX_IDLE_MS	60000
+
+struct lockcb;
+struct lockcb_session;
+
+typedef void (*lockcb_fn)(struct lockcb *lk, struct lockcb_session *s);
+
+/*
+ * One lock kind: how the scanner holds it, and how a completion or the
+ * client tries it: take it without blocking, run @fn under it, release it.
+ */
+struct lockcb_lock_ops {
+	const char *name;
+	void (*lock)(struct lockcb *lk);
+	void (*unlock)(struct lockcb *lk);
+	bool (*try_run)(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s);
+	void (*might)(struct lockcb *lk);	/* lockdep: about to take it */
+	bool sleeps;				/* may a waiter sleep between tries */
+};
+
+enum { SESS_CLAIMED };
+
+struct lockcb_session {
+	struct list_head node;		/* in the table, or a scanner's private list */
+	struct work_struct cleanup;	/* flush path: takes the table lock */
+	struct lockcb *lk;
+	unsigned long flags;
+	atomic_t completions;	/* calls of the completion routine */
+	bool done;		/* a completion finished its work */
+	u32 id;
+	bool expired;
+	bool closing;
+	bool client_claimed;	/* the client, not the scanner, claimed it */
+};
+
+struct lockcb_bystander {
+	struct work_struct work;
+	struct lockcb *lk;
+	ktime_t queued;
+	s64 delay_us;
+};
+
+struct lockcb_closer {
+	struct work_struct work;
+	struct lockcb *lk;
+};
+
+struct lockcb {
+	struct wqf_ctx *ctx;
+	struct wqf_lockcb *k;
+	const struct lockcb_lock_ops *ops;
+	union {				/* the table lock: one of, per k->lock */
+		struct mutex mutex;	/* protects table, session claims */
+		spinlock_t spin;	/* protects table, session claims */
+		struct rw_semaphore rwsem;	/* protects table, session claims */
+	};
+	struct task_struct *holder;	/* who holds the table lock, for the diagnosis */
+	struct list_head table;
+	struct lockcb_session *sessions;
+	struct lockcb_bystander *bystanders;
+	struct lockcb_closer closer;
+	struct delayed_work scan;
+	struct workqueue_struct *svc_wq;	/* ordered: the scanner and bystanders */
+	struct workqueue_struct *aux_wq;	/* cleanup items and the closing client */
+	wait_queue_head_t progress;
+	atomic_t events;		/* progress counter for the driver */
+	atomic_t parties;		/* scanner, bystanders and closer still to end */
+	bool scan_started;
+	bool deadlocked;
+	ktime_t start;
+	unsigned long stall;		/* jiffies */
+	bool annotate;			/* might_lock() for lockdep */
+};
+
+static void lk_mutex_lock(struct lockcb *lk) { mutex_lock(&lk->mutex); }
+static void lk_mutex_unlock(struct lockcb *lk) { mutex_unlock(&lk->mutex); }
+static void lk_mutex_might(struct lockcb *lk) { might_lock(&lk->mutex); }
+
+static bool lk_mutex_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
+{
+	if (!mutex_trylock(&lk->mutex))
+		return false;
+	fn(lk, s);
+	mutex_unlock(&lk->mutex);
+	return true;
+}
+
+static void lk_spin_lock(struct lockcb *lk) __acquires(&lk->spin)
+{
+	spin_lock(&lk->spin);
+}
+
+static void lk_spin_unlock(struct lockcb *lk) __releases(&lk->spin)
+{
+	spin_unlock(&lk->spin);
+}
+
+static void lk_spin_might(struct lockcb *lk) { might_lock(&lk->spin); }
+
+/* sparse reports a context imbalance here: see lint_build in run-check. */
+static bool lk_spin_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
+{
+	if (spin_trylock(&lk->spin)) {
+		fn(lk, s);
+		spin_unlock(&lk->spin);
+		return true;
+	}
+	return false;
+}
+
+static void lk_rwsem_lock(struct lockcb *lk) { down_write(&lk->rwsem); }
+static void lk_rwsem_unlock(struct lockcb *lk) { up_write(&lk->rwsem); }
+static void lk_rwsem_might(struct lockcb *lk) { might_lock_read(&lk->rwsem); }
+
+/* The completion side reads the table: a reader against the scanner's write. */
+static bool lk_rwsem_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
+{
+	if (!down_read_trylock(&lk->rwsem))
+		return false;
+	fn(lk, s);
+	up_read(&lk->rwsem);
+	return true;
+}
+
+static const struct lockcb_lock_ops lockcb_locks[] = {
+	[WQF_LOCK_MUTEX] = {
+		.name = "mutex", .lock = lk_mutex_lock, .unlock = lk_mutex_unlock,
+		.try_run = lk_mutex_try_run, .might = lk_mutex_might, .sleeps = true,
+	},
+	[WQF_LOCK_SPINLOCK] = {
+		.name = "spinlock", .lock = lk_spin_lock, .unlock = lk_spin_unlock,
+		.try_run = lk_spin_try_run, .might = lk_spin_might, .sleeps = false,
+	},
+	[WQF_LOCK_RWSEM] = {
+		.name = "rwsem", .lock = lk_rwsem_lock, .unlock = lk_rwsem_unlock,
+		.try_run = lk_rwsem_try_run, .might = lk_rwsem_might, .sleeps = true,
+	},
+};
+
+/*
+ * Lockdep keeps its graph for the whole boot and keys classes by where a
+ * lock or work item is initialised. Each variant gets classes of its own,
+ * so the edges a buggy run records (table lock -> cleanup work) are not
+ * held against a later fixed run in the same boot.
+ */
+static struct lock_class_key lockcb_lock_keys[2];
+
+static const char * const lockcb_variants[] = {
+	[WQF_LOCKCB_BUGGY] = "buggy",
+	[WQF_LOCKCB_FIXED] = "fixed",
+};
+
+static const char * const lockcb_paths[] = {
+	[WQF_LOCKCB_DIRECT] = "direct",
+	[WQF_LOCKCB_FLUSH] = "flush",
+};
+
+static void lockcb_event(struct lockcb *lk)
+{
+	atomic_inc(&lk->events);
+	wake_up(&lk->progress);
+}
+
+static void lockcb_table_lock(struct lockcb *lk)
+{
+	lk->ops->lock(lk);
+	WRITE_ONCE(lk->holder, current);
+}
+
+static void lockcb_table_unlock(struct lockcb *lk)
+{
+	WRITE_ONCE(lk->holder, NULL);
+	lk->ops->unlock(lk);
+}
+
+static void lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
+{
+	struct task_struct *holder = READ_ONCE(lk->holder);
+	struct wqf_lockcb *k = lk->k;
+
+	if (xchg(&lk->deadlocked, true))
+		return;
+	k->diag_session = s->id;
+	k->diag_holder_pid = holder ? task_pid_nr(holder) : 0;
+	k->diag_waiter_pid = task_pid_nr(current);
+	k->diag_recursive = holder == current;
+	lk->ctx->args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
+	pr_warn("run %llu: session %u: %s completion could not get the %s held by pid %u (%s) for %u ms\n",
+		lk->ctx->id, s->id, lockcb_paths[k->path], lk->ops->name,
+		k->diag_holder_pid, k->diag_recursive ? "itself" : "another task",
+		jiffies_to_msecs(lk->stall));
+	wqf_ctx_abort(lk->ctx);
+}
+
+/*
+ * Run @fn under the table lock the way a completion takes it: tell lockdep,
+ * then try until the stall timeout. Sleeping kinds nap between tries; a
+ * spinlock waiter spins (it may be inside the scanner's spinlock section).
+ * Only a completion's wait decides the verdict (@diagnose); a client that
+ * times out is a victim, like the bystanders, and just gives up.
+ */
+static bool lockcb_run_locked(struct lockcb *lk, struct lockcb_session *s,
+			      lockcb_fn fn, bool diagnose)
+{
+	unsigned long deadline = jiffies + lk->stall;
+
+	if (lk->annotate)
+		lk->ops->might(lk);
+	for (;;) {
+		if (lk->ops->try_run(lk, fn, s))
+			return true;
+		if (wqf_ctx_aborted(lk->ctx))
+			return false;
+		if (time_after(jiffies, deadline)) {
+			if (diagnose)
+				lockcb_deadlock(lk, s);
+			return false;
+		}
+		if (lk->ops->sleeps)
+			usleep_range(100, 200);
+		else
+			cpu_relax();
+	}
+}
+
+/* Under the lock, for a completion: account the closed session. */
+static void lockcb_account_locked(struct lockcb *lk, struct lockcb_session *s)
+{
+	WRITE_ONCE(lk->holder, current);
+	WRITE_ONCE(s->done, true);
+	WRITE_ONCE(lk->holder, NULL);
+}
+
+/* The completion's own use of the table. */
+static void lockcb_account(struct lockcb *lk, struct lockcb_session *s)
+{
+	lockcb_run_locked(lk, s, lockcb_account_locked, true);
+}
+
+static void lockcb_cleanup_fn(struct work_struct *work)
+{
+	struct lockcb_session *s = container_of(work, struct lockcb_session, cleanup);
+
+	lockcb_account(s->lk, s);
+}
+
+/* A session's completion routine. */
+static void lockcb_complete(struct lockcb *lk, struct lockcb_session *s)
+{
+	atomic_inc(&s->completions);
+	if (wqf_ctx_aborted(lk->ctx))
+		return;
+	if (lk->k->path == WQF_LOCKCB_DIRECT) {
+		lockcb_account(lk, s);
+		return;
+	}
+	queue_work(lk->aux_wq, &s->cleanup);
+	flush_work(&s->cleanup);
+}
+
+static void lockcb_scan_fn(struct work_struct *work)
+{
+	struct lockcb *lk = container_of(to_delayed_work(work), struct lockcb, scan);
+	struct lockcb_session *s, *t;
+	LIST_HEAD(expired);
+
+	WRITE_ONCE(lk->scan_started, true);
+	lockcb_event(lk);
+	lockcb_table_lock(lk);
+	list_for_each_entry_safe(s, t, &lk->table, node) {
+		if (!s->expired || test_and_set_bit(SESS_CLAIMED, &s->flags))
+			continue;
+		if (lk->ctx->args->variant == WQF_LOCKCB_FIXED) {
+			list_move_tail(&s->node, &expired);
+			continue;
+		}
+		/* The bug: the completion runs under the table lock. */
+		list_del_init(&s->node);
+		lockcb_complete(lk, s);
+	}
+	lockcb_table_unlock(lk);
+	list_for_each_entry_safe(s, t, &expired, node) {
+		list_del_init(&s->node);
+		lockcb_complete(lk, s);
+	}
+	atomic_dec(&lk->parties);
+	lockcb_event(lk);
+}
+
+static void lockcb_bystander_fn(struct work_struct *work)
+{
+	struct lockcb_bystander *b = container_of(work, struct lockcb_bystander, work);
+	struct lockcb *lk = b->lk;
+
+	b->delay_us = ktime_us_delta(ktime_get(), b->queued);
+	atomic_dec(&lk->parties);
+	lockcb_event(lk);
+}
+
+/* Under the lock, for the client: claim the session unless the scanner has. */
+static void lockcb_claim_locked(struct lockcb *lk, struct lockcb_session *s)
+{
+	WRITE_ONCE(lk->holder, current);
+	s->client_claimed = !test_and_set_bit(SESS_CLAIMED, &s->flags);
+	if (s->client_claimed)
+		list_del_init(&s->node);
+	WRITE_ONCE(lk->holder, NULL);
+}
+
+/* A client closing its sessions while the scanner runs. */
+static void lockcb_closer_fn(struct work_struct *work)
+{
+	struct lockcb *lk = container_of(work, struct lockcb, closer.work);
+	u32 i;
+
+	for (i = 0; i < lk->k->closers && !wqf_ctx_aborted(lk->ctx); i++) {
+		struct lockcb_session *s = &lk->sessions[i];
+
+		if (!lockcb_run_locked(lk, s, lockcb_claim_locked, false))
+			break;
+		if (s->client_claimed)
+			lockcb_complete(lk, s);
+	}
+	atomic_dec(&lk->parties);
+	lockcb_event(lk);
+}
+
+static int lockcb_setup(struct lockcb *lk)
+{
+	struct wqf_lockcb *k = lk->k;
+	u32 i;
+
+	lk->sessions = kvcalloc(k->sessions, sizeof(*lk->sessions), GFP_KERNEL);
+	lk->bystanders = kvcalloc(max(k->bystanders, 1U), sizeof(*lk->bystanders),
+				  GFP_KERNEL);
+	if (!lk->sessions || !lk->bystanders)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&lk->table);
+	for (i = 0; i < k->sessions; i++) {
+		struct lockcb_session *s = &lk->sessions[i];
+
+		s->id = i;
+		s->lk = lk;
+		s->expired = i < k->expired;
+		s->closing = i < k->closers;
+		/* Two INIT_WORK sites: one lockdep class per variant. */
+		if (lk->ctx->args->variant == WQF_LOCKCB_FIXED)
+			INIT_WORK(&s->cleanup, lockcb_cleanup_fn);
+		else
+			INIT_WORK(&s->cleanup, lockcb_cleanup_fn);
+		list_add_tail(&s->node, &lk->table);
+	}
+	for (i = 0; i < k->bystanders; i++) {
+		INIT_WORK(&lk->bystanders[i].work, lockcb_bystander_fn);
+		lk->bystanders[i].lk = lk;
+	}
+	INIT_WORK(&lk->closer.work, lockcb_closer_fn);
+	lk->closer.lk = lk;
+	INIT_DELAYED_WORK(&lk->scan, lockcb_scan_fn);
+	lk->svc_wq = alloc_ordered_workqueue("wqf_svc%llu", 0, lk->ctx->id);
+	lk->aux_wq = alloc_workqueue("wqf_aux%llu", WQ_UNBOUND, 0, lk->ctx->id);
+	return lk->svc_wq && lk->aux_wq ? 0 : -ENOMEM;
+}
+
+static void lockcb_teardown(struct lockcb *lk)
+{
+	if (lk->svc_wq) {
+		cancel_delayed_work_sync(&lk->scan);
+		destroy_workqueue(lk->svc_wq);
+	}
+	if (lk->aux_wq)
+		destroy_workqueue(lk->aux_wq);
+	kvfree(lk->bystanders);
+	kvfree(lk->sessions);
+}
+
+/* Start the scanner, then bystanders and the closer once it runs. */
+static u32 lockcb_drive(struct lockcb *lk)
+{
+	struct wqf_lockcb *k = lk->k;
+	unsigned long deadline;
+	u32 i;
+
+	atomic_set(&lk->parties, 1 + k->bystanders + !!k->closers);
+	queue_delayed_work(lk->svc_wq, &lk->scan, msecs_to_jiffies(k->idle_ms));
+	deadline = jiffies + msecs_to_jiffies(k->idle_ms) + lk->stall + 10 * HZ;
+	while (!READ_ONCE(lk->scan_started)) {
+		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
+				 atomic_read(&lk->events)))
+			return WQF_VERDICT_ABORTED;
+		if (time_after(jiffies, deadline))
+			return WQF_VERDICT_ABORTED;
+	}
+	/* Behind the running scanner on its ordered service queue. */
+	for (i = 0; i < k->bystanders; i++) {
+		lk->bystanders[i].queued = ktime_get();
+		queue_work(lk->svc_wq, &lk->bystanders[i].work);
+	}
+	if (k->closers)
+		queue_work(lk->aux_wq, &lk->closer.work);
+	/* Every party's waits are bounded by the stall timeout. */
+	while (atomic_read(&lk->parties)) {
+		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
+				 atomic_read(&lk->events)) && !lk->deadlocked)
+			return WQF_VERDICT_ABORTED;
+	}
+	return lk->deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
+}
+
+static void lockcb_results(struct lockcb *lk)
+{
+	struct wqf_lockcb *k = lk->k;
+	s64 sum = 0;
+	u32 i;
+
+	for (i = 0; i < k->sessions; i++) {
+		struct lockcb_session *s = &lk->sessions[i];
+		int n = atomic_read(&s->completions);
+
+		k->completed += READ_ONCE(s->done);
+		k->double_completions += n > 1;
+		k->lost += n == 0 && (s->expired || s->closing);
+	}
+	for (i = 0; i < k->bystanders; i++) {
+		s64 d = lk->bystanders[i].delay_us;
+
+		if (!lk->bystanders[i].queued)
+			continue;
+		k->bystanders_run++;
+		sum += d;
+		k->bystander_max_delay_us = max_t(u64, k->bystander_max_delay_us, d);
+	}
+	if (k->bystanders_run)
+		k->bystander_mean_delay_us = div_u64(sum, k->bystanders_run);
+}
+
+static int lockcb_run(struct wqf_ctx *ctx)
+{
+	struct wqf_run *args = ctx->args;
+	struct lockcb *lk;
+	int ret;
+
+	lk = kzalloc(sizeof(*lk), GFP_KERNEL);
+	if (!lk)
+		return -ENOMEM;
+	lk->ctx = ctx;
+	lk->k = &args->lockcb;
+	lk->ops = &lockcb_locks[lk->k->lock];
+	lk->start = ktime_get();
+	lk->stall = msecs_to_jiffies(args->stall_timeout_ms);
+	lk->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
+	init_waitqueue_head(&lk->progress);
+	switch (lk->k->lock) {
+	case WQF_LOCK_MUTEX:
+		mutex_init(&lk->mutex);
+		lockdep_set_class(&lk->mutex, &lockcb_lock_keys[args->variant]);
+		break;
+	case WQF_LOCK_SPINLOCK:
+		spin_lock_init(&lk->spin);
+		lockdep_set_class(&lk->spin, &lockcb_lock_keys[args->variant]);
+		break;
+	default:
+		init_rwsem(&lk->rwsem);
+		lockdep_set_class(&lk->rwsem, &lockcb_lock_keys[args->variant]);
+	}
+
+	ret = lockcb_setup(lk);
+	if (!ret) {
+		args->verdict = lockcb_drive(lk);
+		if (args->verdict != WQF_VERDICT_DEADLOCK)
+			args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
+		wqf_ctx_abort(ctx);
+	}
+	lockcb_teardown(lk);
+	if (!ret) {
+		lockcb_results(lk);
+		if (args->verdict == WQF_VERDICT_COMPLETED &&
+		    (lk->k->lost || lk->k->double_completions))
+			args->verdict = WQF_VERDICT_LEAKED;
+	}
+	kfree(lk);
+	return ret;
+}
+
+static int lockcb_bad(const char *what, u32 val)
+{
+	pr_warn_ratelimited("invalid %s %u\n", what, val);
+	return -EINVAL;
+}
+
+static int lockcb_validate(struct wqf_run *args)
+{
+	struct wqf_lockcb *k = &args->lockcb;
+
+	if (args->flags & WQF_RUN_CONFIRM)
+		return lockcb_bad("flag confirm (starve only)", args->flags);
+	if (k->lock >= ARRAY_SIZE(lockcb_locks))
+		return lockcb_bad("lock", k->lock);
+	if (k->path >= ARRAY_SIZE(lockcb_paths))
+		return lockcb_bad("path", k->path);
+	if (k->path == WQF_LOCKCB_FLUSH && k->lock == WQF_LOCK_SPINLOCK)
+		return lockcb_bad("path flush with a spinlock (flushing sleeps)",
+				  k->path);
+	if (k->sessions < 1 || k->sessions > LOCKCB_MAX_SESSIONS)
+		return lockcb_bad("sessions", k->sessions);
+	if (!k->expired)
+		k->expired = k->sessions;
+	if (k->expired > k->sessions)
+		return lockcb_bad("expired", k->expired);
+	if (k->idle_ms > LOCKCB_MAX_IDLE_MS)
+		return lockcb_bad("idle_ms", k->idle_ms);
+	if (k->bystanders > LOCKCB_MAX_BYSTANDERS)
+		return lockcb_bad("bystanders", k->bystanders);
+	if (k->closers > k->sessions)
+		return lockcb_bad("closers", k->closers);
+	if (k->pad)
+		return lockcb_bad("pad", k->pad);
+	memset_after(k, 0, closers);
+	return 0;
+}
+
+static int lockcb_describe(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_lockcb *k = &args->lockcb;
+
+	return scnprintf(buf, len,
+			 "lock=%s path=%s sessions=%u expired=%u idle_ms=%u bystanders=%u closers=%u lockdep=%s",
+			 lockcb_locks[k->lock].name, lockcb_paths[k->path],
+			 k->sessions, k->expired, k->idle_ms, k->bystanders,
+			 k->closers,
+			 args->flags & WQF_RUN_NO_LOCKDEP ? "off" : "on");
+}
+
+static int lockcb_report(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_lockcb *k = &args->lockcb;
+
+	return scnprintf(buf, len,
+			 "completed=%u double=%u lost=%u bystanders_run=%u bystander_max_delay_us=%llu bystander_mean_delay_us=%llu session=%u holder_pid=%u waiter_pid=%u recursive=%u",
+			 k->completed, k->double_completions, k->lost,
+			 k->bystanders_run, k->bystander_max_delay_us,
+			 k->bystander_mean_delay_us, k->diag_session,
+			 k->diag_holder_pid, k->diag_waiter_pid,
+			 k->diag_recursive);
+}
+
+const struct wqf_scenario wqf_scn_lockcb = {
+	.id = WQF_SCN_LOCKCB,
+	.name = "lockcb",
+	.variants = lockcb_variants,
+	.nr_variants = ARRAY_SIZE(lockcb_variants),
+	.validate = lockcb_validate,
+	.run = lockcb_run,
+	.describe = lockcb_describe,
+	.report = lockcb_report,
+};

@@ -187,6 +187,10 @@ static const struct lockcb_lock_ops lockcb_locks[] = {
  * held against a later fixed run in the same boot.
  */
 static struct lock_class_key lockcb_lock_keys[2];
+static const char * const lockcb_lock_names[2] = {
+	[WQF_LOCKCB_BUGGY] = "wqf_lockcb_table_buggy",
+	[WQF_LOCKCB_FIXED] = "wqf_lockcb_table_fixed",
+};
 
 static const char * const lockcb_variants[] = {
 	[WQF_LOCKCB_BUGGY] = "buggy",
@@ -496,15 +500,18 @@ static int lockcb_run(struct wqf_ctx *ctx)
 	switch (lk->k->lock) {
 	case WQF_LOCK_MUTEX:
 		mutex_init(&lk->mutex);
-		lockdep_set_class(&lk->mutex, &lockcb_lock_keys[args->variant]);
+		lockdep_set_class_and_name(&lk->mutex, &lockcb_lock_keys[args->variant],
+					   lockcb_lock_names[args->variant]);
 		break;
 	case WQF_LOCK_SPINLOCK:
 		spin_lock_init(&lk->spin);
-		lockdep_set_class(&lk->spin, &lockcb_lock_keys[args->variant]);
+		lockdep_set_class_and_name(&lk->spin, &lockcb_lock_keys[args->variant],
+					   lockcb_lock_names[args->variant]);
 		break;
 	default:
 		init_rwsem(&lk->rwsem);
-		lockdep_set_class(&lk->rwsem, &lockcb_lock_keys[args->variant]);
+		lockdep_set_class_and_name(&lk->rwsem, &lockcb_lock_keys[args->variant],
+					   lockcb_lock_names[args->variant]);
 	}
 
 	ret = lockcb_setup(lk);

@@ -14,6 +14,9 @@
 
 #include "wqfault.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 /* Longest single sleep in a bounded wait: how late an abort is seen. */
 #define WQF_DEFAULT_SLICE	(HZ / 10)
 /* Room for the knobs or results of one scenario in a log line. */

@@ -38,6 +38,7 @@
 #include <linux/workqueue.h>
 
 #include "wqfault.h"
+#include "trace.h"
 
 #define LOCKCB_MAX_SESSIONS	100000
 #define LOCKCB_MAX_BYSTANDERS	10000
@@ -186,7 +187,7 @@ static const struct lockcb_lock_ops lockcb_locks[] = {
  * so the edges a buggy run records (table lock -> cleanup work) are not
  * held against a later fixed run in the same boot.
  */
-static struct lock_class_key lockcb_lock_keys[2];
+static struct lock_class_key lockcb_lock_keys[2][3];	/* [variant][lock kind] */
 static const char * const lockcb_lock_names[2] = {
 	[WQF_LOCKCB_BUGGY] = "wqf_lockcb_table_buggy",
 	[WQF_LOCKCB_FIXED] = "wqf_lockcb_table_fixed",
@@ -232,6 +233,8 @@ static void lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
 	k->diag_waiter_pid = task_pid_nr(current);
 	k->diag_recursive = holder == current;
 	lk->ctx->args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
+	trace_wqfault_verdict(lk->ctx->id, WQF_SCN_LOCKCB, lk->ctx->args->variant,
+			      WQF_VERDICT_DEADLOCK, lk->ctx->args->verdict_us);
 	pr_warn("run %llu: session %u: %s completion could not get the %s held by pid %u (%s) for %u ms\n",
 		lk->ctx->id, s->id, lockcb_paths[k->path], lk->ops->name,
 		k->diag_holder_pid, k->diag_recursive ? "itself" : "another task",
@@ -447,9 +450,16 @@ static u32 lockcb_drive(struct lockcb *lk)
 		queue_work(lk->aux_wq, &lk->closer.work);
 	/* Every party's waits are bounded by the stall timeout. */
 	while (atomic_read(&lk->parties)) {
-		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
-				 atomic_read(&lk->events)) && !lk->deadlocked)
+		if (!wqf_ctx_aborted(lk->ctx)) {
+			wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
+				     atomic_read(&lk->events));
+			continue;
+		}
+		if (!lk->deadlocked)
 			return WQF_VERDICT_ABORTED;
+		/* After the verdict: let the parties unwind, without spinning. */
+		wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
+				   max_t(long, msecs_to_jiffies(10), 1));
 	}
 	return lk->deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
 }
@@ -484,6 +494,8 @@ static void lockcb_results(struct lockcb *lk)
 static int lockcb_run(struct wqf_ctx *ctx)
 {
 	struct wqf_run *args = ctx->args;
+	struct lock_class_key *key;
+	const char *kname;
 	struct lockcb *lk;
 	int ret;
 
@@ -497,21 +509,20 @@ static int lockcb_run(struct wqf_ctx *ctx)
 	lk->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	lk->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
 	init_waitqueue_head(&lk->progress);
+	key = &lockcb_lock_keys[args->variant][lk->k->lock];
+	kname = lockcb_lock_names[args->variant];
 	switch (lk->k->lock) {
 	case WQF_LOCK_MUTEX:
 		mutex_init(&lk->mutex);
-		lockdep_set_class_and_name(&lk->mutex, &lockcb_lock_keys[args->variant],
-					   lockcb_lock_names[args->variant]);
+		lockdep_set_class_and_name(&lk->mutex, key, kname);
 		break;
 	case WQF_LOCK_SPINLOCK:
 		spin_lock_init(&lk->spin);
-		lockdep_set_class_and_name(&lk->spin, &lockcb_lock_keys[args->variant],
-					   lockcb_lock_names[args->variant]);
+		lockdep_set_class_and_name(&lk->spin, key, kname);
 		break;
 	default:
 		init_rwsem(&lk->rwsem);
-		lockdep_set_class_and_name(&lk->rwsem, &lockcb_lock_keys[args->variant],
-					   lockcb_lock_names[args->variant]);
+		lockdep_set_class_and_name(&lk->rwsem, key, kname);
 	}
 
 	ret = lockcb_setup(lk);
@@ -527,6 +538,9 @@ static int lockcb_run(struct wqf_ctx *ctx)
 		if (args->verdict == WQF_VERDICT_COMPLETED &&
 		    (lk->k->lost || lk->k->double_completions))
 			args->verdict = WQF_VERDICT_LEAKED;
+		if (args->verdict != WQF_VERDICT_DEADLOCK)
+			trace_wqfault_verdict(ctx->id, WQF_SCN_LOCKCB, args->variant,
+					      args->verdict, args->verdict_us);
 	}
 	kfree(lk);
 	return ret;

@@ -28,6 +28,7 @@
 #include <linux/workqueue.h>
 
 #include "wqfault.h"
+#include "trace.h"
 
 #define STARVE_MAX_REQUESTS	1000000
 #define STARVE_MAX_DELAY_US	1000000
@@ -56,6 +57,7 @@ struct starve_share {
 struct starve_req {
 	struct work_struct work;
 	struct starve *st;
+	u32 n;		/* the client's request number */
 	u32 share;
 	u8 state;
 	bool gated;
@@ -131,6 +133,7 @@ static void starve_queue_connect(struct starve *st, struct starve_share *sh)
 	sh->queued_cpu = cpu >= 0 ? cpu : raw_smp_processor_id();
 	list_add_tail(&sh->parked, &st->parked);
 	spin_unlock(&st->lock);
+	trace_wqfault_connect_queued(st->ctx->id, sh - st->shares, &sh->connect);
 	if (cpu >= 0)
 		queue_work_on(cpu, st->connect_wq, &sh->connect);
 	else
@@ -142,6 +145,7 @@ static void starve_connect_fn(struct work_struct *work)
 	struct starve_share *sh = container_of(work, struct starve_share, connect);
 	struct starve *st = sh->st;
 
+	trace_wqfault_connect_activated(st->ctx->id, sh - st->shares, work);
 	spin_lock(&st->lock);
 	list_del_init(&sh->parked);
 	spin_unlock(&st->lock);
@@ -156,6 +160,7 @@ static void starve_connect_fn(struct work_struct *work)
 	/* Pairs with the acquire in starve_request_fn(): connected, then seen. */
 	smp_store_release(&sh->state, SHARE_CONNECTED);
 	complete_all(&sh->connected);
+	trace_wqfault_connect_done(st->ctx->id, sh - st->shares, work);
 	wake_up(&st->progress);
 }
 
@@ -186,6 +191,7 @@ static void starve_request_fn(struct work_struct *work)
 	int ret;
 
 	WRITE_ONCE(rq->state, REQ_STARTED);
+	trace_wqfault_request_started(st->ctx->id, rq->n, rq->share, work);
 	if (wqf_ctx_aborted(st->ctx))
 		goto out;
 	if (rq->gated && !READ_ONCE(st->gate_open)) {
@@ -197,6 +203,8 @@ static void starve_request_fn(struct work_struct *work)
 	if (smp_load_acquire(&sh->state) == SHARE_CONNECTED) {
 		atomic_inc(&st->hits);
 		atomic_inc(&st->completed);
+		trace_wqfault_request_completed(st->ctx->id, rq->n, rq->share,
+						work);
 		goto out;
 	}
 	atomic_inc(&st->misses);
@@ -204,12 +212,17 @@ static void starve_request_fn(struct work_struct *work)
 		starve_queue_connect(st, sh);
 	WRITE_ONCE(rq->state, REQ_WAITING);
 	atomic_inc(&st->waiting);
+	trace_wqfault_request_waiting(st->ctx->id, rq->n, rq->share, work);
 	ret = wqf_wait(st->ctx, &sh->connected, jiffies + st->wait_bound);
 	atomic_dec(&st->waiting);
-	if (!ret)
+	if (!ret) {
+		trace_wqfault_request_woken(st->ctx->id, rq->n, rq->share, work);
 		atomic_inc(&st->completed);
-	else if (ret == -ETIMEDOUT)
+		trace_wqfault_request_completed(st->ctx->id, rq->n, rq->share,
+						work);
+	} else if (ret == -ETIMEDOUT) {
 		atomic_inc(&st->timed_out);
+	}
 out:
 	WRITE_ONCE(rq->state, REQ_DONE);
 	WRITE_ONCE(st->last_progress, jiffies);
@@ -242,10 +255,12 @@ static void starve_submit(struct starve *st, struct starve_req *rq, u32 n,
 	int cpu;
 
 	starve_track_max(&k->max_in_flight, atomic_inc_return(&st->in_flight));
+	rq->n = n;
 	rq->share = n % st->nr_shares;
 	/* Only a miss queues a connect: hits need not wait at the gate. */
 	rq->gated = gated && rq->share < st->nr_shares - k->cached;
 	rq->state = REQ_QUEUED;
+	trace_wqfault_request_queued(st->ctx->id, n, rq->share, &rq->work);
 	switch (k->placement) {
 	case WQF_PLACE_PIN:
 		queue_work_on(k->cpu, st->wq, &rq->work);
@@ -427,16 +442,20 @@ static void starve_teardown(struct starve *st)
 }
 
 /* The counters as they stand at the verdict, before any unwinding. */
-static void starve_snapshot(struct starve *st, ktime_t start)
+static u32 starve_snapshot(struct starve *st, ktime_t start, u32 verdict)
 {
+	struct wqf_run *args = st->ctx->args;
 	struct wqf_starve *k = st->k;
 
-	st->ctx->args->verdict_us = ktime_us_delta(ktime_get(), start);
+	args->verdict_us = ktime_us_delta(ktime_get(), start);
+	trace_wqfault_verdict(st->ctx->id, args->scenario, args->variant, verdict,
+			      args->verdict_us);
 	k->completed = atomic_read(&st->completed);
 	k->hits = atomic_read(&st->hits);
 	k->misses = atomic_read(&st->misses);
 	k->timed_out = atomic_read(&st->timed_out);
 	k->connects = atomic_read(&st->connects);
+	return verdict;
 }
 
 static u32 starve_drive(struct starve *st, ktime_t start)
@@ -467,14 +486,12 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	for (;;) {
 		int seen = atomic_read(&st->finished);
 
-		if ((u32)seen == k->requests) {
-			starve_snapshot(st, start);
-			return k->timed_out ? WQF_VERDICT_DEADLOCK :
-			       WQF_VERDICT_COMPLETED;
-		}
+		if ((u32)seen == k->requests)
+			return starve_snapshot(st, start, atomic_read(&st->timed_out) ?
+					       WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED);
 		oldest = starve_watchdog(st);
 		if (oldest) {
-			starve_snapshot(st, start);
+			starve_snapshot(st, start, WQF_VERDICT_DEADLOCK);
 			starve_diagnose(st, oldest);
 			if (ctx->args->flags & WQF_RUN_CONFIRM)
 				starve_confirm(st, oldest);
@@ -510,7 +527,7 @@ static int starve_run(struct wqf_ctx *ctx)
 	if (!ret) {
 		args->verdict = starve_drive(st, start);
 		if (args->verdict == WQF_VERDICT_ABORTED)
-			starve_snapshot(st, start);
+			starve_snapshot(st, start, WQF_VERDICT_ABORTED);
 		if (args->verdict != WQF_VERDICT_COMPLETED)
 			wqf_ctx_abort(ctx);
 		complete_all(&st->gate);

@@ -18,7 +18,7 @@
 #include "trace.h"
 
 /* Longest single sleep in a bounded wait: how late an abort is seen. */
-#define WQF_DEFAULT_SLICE	(HZ / 10)
+#define WQF_DEFAULT_SLICE	(HZ / 50)
 /* Room for the knobs or results of one scenario in a log line. */
 #define WQF_LINE_LEN		384
 

@@ -105,9 +105,9 @@ static int __init wqf_bench_init(void)
 		requests, max_active, stall_ms, big, rounds);
 	for (i = 0; i < rounds; i++) {
 		if (!bench_starve(r, WQF_STARVE_BUGGY, 16, 0, 0))
-			pr_info("verdict round=%u verdict=%s verdict_us=%llu stall_us=%u\n",
+			pr_info("verdict round=%u verdict=%s verdict_us=%llu parked_ms=%u stall_us=%u\n",
 				i, wqf_verdict_name(r->verdict), r->verdict_us,
-				stall_ms * 1000);
+				r->starve.oldest_parked_ms, stall_ms * 1000);
 	}
 	for (i = 0; i < rounds; i++) {
 		if (!bench_starve(r, WQF_STARVE_THROTTLE, requests, 0, 0))

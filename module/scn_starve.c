@@ -320,6 +320,31 @@ static struct starve_share *starve_watchdog(struct starve *st)
 	return sh;
 }
 
+/*
+ * Confirm a suspected stall over a short grace period of real runtime: the
+ * same connect must still be parked and nothing may have moved. A guest
+ * that the host froze sees its jiffies jump on resume, so a healthy run can
+ * look stalled for an instant; it moves on within the grace period, a
+ * deadlocked one does not. Returns false if the run must stop.
+ */
+static bool starve_confirm_stall(struct starve *st, struct starve_share **oldest)
+{
+	long grace = max_t(long, st->stall / 100, 3);
+	unsigned long progress = READ_ONCE(st->last_progress);
+	struct starve_share *suspect = *oldest;
+
+	if (wait_event_interruptible_timeout(st->progress,
+					     READ_ONCE(st->last_progress) != progress ||
+					     wqf_ctx_aborted(st->ctx), grace) < 0)
+		wqf_ctx_abort(st->ctx);
+	if (wqf_ctx_aborted(st->ctx))
+		return false;
+	*oldest = starve_watchdog(st);
+	if (*oldest != suspect || READ_ONCE(st->last_progress) != progress)
+		*oldest = NULL;
+	return true;
+}
+
 static void starve_diagnose(struct starve *st, struct starve_share *oldest)
 {
 	struct wqf_starve *k = st->k;
@@ -490,6 +515,8 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 			return starve_snapshot(st, start, atomic_read(&st->timed_out) ?
 					       WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED);
 		oldest = starve_watchdog(st);
+		if (oldest && !starve_confirm_stall(st, &oldest))
+			return WQF_VERDICT_ABORTED;
 		if (oldest) {
 			starve_snapshot(st, start, WQF_VERDICT_DEADLOCK);
 			starve_diagnose(st, oldest);

@@ -358,6 +358,20 @@ static void wqfault_starve_throttle_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 }
 
+/* A run flag of another scenario is refused, not ignored. */
+static void wqfault_starve_foreign_flag(struct kunit *test)
+{
+	static const struct starve_case c = {
+		"", BUGGY, U, 0, 4, 4, 0, 0, 0, 0, -1, 1, DL };
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	starve_args(r, &c);
+	r->flags = WQF_RUN_NO_LOCKDEP;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r->run_id, 0);
+}
+
 static struct kunit_case wqfault_starve_cases[] = {
 	KUNIT_CASE_PARAM(wqfault_starve_threshold, threshold_gen_params),
 	KUNIT_CASE_PARAM(wqfault_starve_fixed, fixed_gen_params),
@@ -367,6 +381,7 @@ static struct kunit_case wqfault_starve_cases[] = {
 	KUNIT_CASE(wqfault_starve_abort),
 	KUNIT_CASE_PARAM(wqfault_starve_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_starve_throttle_limits),
+	KUNIT_CASE(wqfault_starve_foreign_flag),
 	{}
 };
 

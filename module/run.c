@@ -168,9 +168,9 @@ static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 				    args->variant);
 		return -EINVAL;
 	}
-	if (args->flags & ~WQF_RUN_FLAGS_ALL) {
-		pr_warn_ratelimited("unknown run flags 0x%x\n",
-				    args->flags & ~WQF_RUN_FLAGS_ALL);
+	if (args->flags & ~scn->flags) {
+		pr_warn_ratelimited("%s: run flags 0x%x unknown or not for it\n",
+				    scn->name, args->flags & ~scn->flags);
 		return -EINVAL;
 	}
 	if (!args->stall_timeout_ms)

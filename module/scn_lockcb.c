@@ -556,8 +556,6 @@ static int lockcb_validate(struct wqf_run *args)
 {
 	struct wqf_lockcb *k = &args->lockcb;
 
-	if (args->flags & WQF_RUN_CONFIRM)
-		return lockcb_bad("flag confirm (starve only)", args->flags);
 	if (k->lock >= ARRAY_SIZE(lockcb_locks))
 		return lockcb_bad("lock", k->lock);
 	if (k->path >= ARRAY_SIZE(lockcb_paths))
@@ -613,6 +611,7 @@ const struct wqf_scenario wqf_scn_lockcb = {
 	.name = "lockcb",
 	.variants = lockcb_variants,
 	.nr_variants = ARRAY_SIZE(lockcb_variants),
+	.flags = WQF_RUN_NO_LOCKDEP,
 	.validate = lockcb_validate,
 	.run = lockcb_run,
 	.describe = lockcb_describe,

@@ -653,6 +653,7 @@ const struct wqf_scenario wqf_scn_starve = {
 	.name = "starve",
 	.variants = starve_variants,
 	.nr_variants = ARRAY_SIZE(starve_variants),
+	.flags = WQF_RUN_CONFIRM,
 	.validate = starve_validate,
 	.run = starve_run,
 	.describe = starve_describe,

@@ -57,6 +57,7 @@ struct wqf_owner {
  * @name: short name, as used by the CLI and in log lines
  * @variants: variant names; wqf_run.variant indexes this
  * @nr_variants: entries in @variants
+ * @flags: the WQF_RUN_* flags the scenario honours; others are -EINVAL
  * @validate: check the scenario's knobs in @args, fill defaults, zero the
  *            results; -EINVAL (with a rate-limited message) on bad input
  * @run: carry out the run to its verdict; every wait bounded; nothing left
@@ -69,6 +70,7 @@ struct wqf_scenario {
 	const char *name;
 	const char * const *variants;
 	u32 nr_variants;
+	u32 flags;
 	int (*validate)(struct wqf_run *args);
 	int (*run)(struct wqf_ctx *ctx);
 	int (*describe)(const struct wqf_run *args, char *buf, size_t len);

@@ -16,6 +16,8 @@
 
 #include <linux/wqfault.h>
 
+#include "cli.h"
+
 static const char *dev_path = "/dev/wqfault";
 
 static const char *const verdicts[] = {
@@ -29,8 +31,6 @@ static const char *const placements[] = { "local", "pin", "spread" };
 static const char *const confirms[] = {
 	"not-run", "cleared", "not-cleared", "unsupported",
 };
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *name_of(const char *const *tbl, size_t n, unsigned int i)
 {
@@ -58,6 +58,10 @@ static void print_usage(FILE *f)
 		"  demo [LOAD OPTS]    starve: buggy and throttle under the same load, side by\n"
 		"                      side (the run options but variant, throttle, expect,\n"
 		"                      repeat and json)\n"
+		"  timeline TRACE... [-o OUT.svg] [--summary]\n"
+		"                      draw runs recorded with run --trace (one panel\n"
+		"                      each): slots, parked items, verdict; --summary\n"
+		"                      prints what each panel shows at its verdict\n"
 		"  help                this text\n"
 		"run options (starve):\n"
 		"  --variant=NAME          buggy | throttle | separate-queue (default buggy)\n"
@@ -87,6 +91,8 @@ static void print_usage(FILE *f)
 		"  --stall-timeout-ms=N    a party stuck this long is a stall (default 1000)\n"
 		"  --repeat=N              run N times; the exit status covers every run\n"
 		"  --json                  print the result as JSON\n"
+		"  --trace=FILE            record wqfault:* and workqueue:* events of the run\n"
+		"                          (tracefs) into FILE, for `wqfault timeline`\n"
 		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");
 }
 
@@ -203,6 +209,8 @@ struct run_opts {
 	int expect;
 	long long repeat;
 	int demo;	/* `wqfault demo`: only the load options */
+	const char *trace;	/* --trace=FILE */
+	char title[512];	/* the command line, for the trace file */
 	long long max_active, cpu, connect_cpu;	/* starve, resolved at the end */
 };
 
@@ -380,6 +388,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o,
 			continue;
 		if (!strcmp(a, "--json")) {
 			o->json = 1;
+		} else if (opt_str(a, "--trace") && !o->demo) {
+			o->trace = opt_str(a, "--trace");
 		} else if (opt_str(a, "--variant")) {
 			o->variant = opt_str(a, "--variant");
 		} else if (opt_str(a, "--expect")) {
@@ -545,15 +555,25 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 			info->name, vname);
 		return 2;
 	}
+	if (o->trace && o->repeat != 1) {
+		fprintf(stderr, "wqfault: --trace records one run: no --repeat\n");
+		return 2;
+	}
 	o->run.size = sizeof(o->run);
 	o->run.scenario = info->id;
 	o->run.variant = v;
 	for (i = 0; i < o->repeat; i++) {
 		struct wqf_run r = o->run;
+		int err;
 
-		if (ioctl(fd, WQF_IOC_RUN, &r)) {
+		if (o->trace && trace_begin())
+			return 1;
+		err = ioctl(fd, WQF_IOC_RUN, &r) ? errno : 0;
+		if (o->trace && trace_save(o->trace, o->title))
+			rc = 1;
+		if (err) {
 			fprintf(stderr, "wqfault: run %s: %s\n", info->name,
-				strerror(errno));
+				strerror(err));
 			return 1;
 		}
 		if (o->json)
@@ -591,6 +611,11 @@ static int cmd_run(int argc, char **argv)
 	}
 	memset(&o, 0, sizeof(o));
 	o.repeat = 1;
+	snprintf(o.title, sizeof(o.title), "wqfault run");
+	for (i = 0; i < (size_t)argc; i++)
+		if (!opt_str(argv[i], "--trace") &&
+		    strlen(o.title) + strlen(argv[i]) + 2 < sizeof(o.title))
+			strcat(strcat(o.title, " "), argv[i]);
 	sc->init(&o);
 	rc = parse_run(argc - 1, argv + 1, &o, sc->opt);
 	if (rc)
@@ -708,7 +733,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "version") && strcmp(cmd, "list") && strcmp(cmd, "run") &&
-	    strcmp(cmd, "demo")) {
+	    strcmp(cmd, "demo") && strcmp(cmd, "timeline")) {
 		fprintf(stderr, "wqfault: unknown command '%s'\n", cmd);
 		print_usage(stderr);
 		return 2;
@@ -721,6 +746,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - i, argv + i);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc - i, argv + i);
+	if (!strcmp(cmd, "timeline"))
+		return cmd_timeline(argc - i, argv + i);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;

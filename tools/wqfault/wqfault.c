@@ -58,6 +58,10 @@ static void print_usage(FILE *f)
 		"  demo [LOAD OPTS]    starve: buggy and throttle under the same load, side by\n"
 		"                      side (the run options but variant, throttle, expect,\n"
 		"                      repeat and json)\n"
+		"  sweep SCENARIO --KNOB=A..B [--KNOB2=C..D] [--variant=V1,V2] [OPTS]\n"
+		"                      one run per cell of the grid (first range: columns,\n"
+		"                      second: rows) and a table of verdicts; --json or\n"
+		"                      --csv for one record per cell\n"
 		"  timeline TRACE... [-o OUT.svg] [--summary]\n"
 		"                      draw runs recorded with run --trace (one panel\n"
 		"                      each): slots, parked items, verdict; --summary\n"
@@ -540,21 +544,28 @@ static const struct scn_cli scn_clis[] = {
 	{ "lockcb", lockcb_init, lockcb_opt, lockcb_finish, lockcb_human, lockcb_json },
 };
 
+/* The index of variant @vname of @info, or -1 with a message. */
+static int variant_index(const struct wqf_scenario_info *info, const char *vname)
+{
+	int v;
+
+	for (v = 0; v < (int)info->nr_variants; v++)
+		if (!strcmp(info->variants[v], vname))
+			return v;
+	fprintf(stderr, "wqfault: %s has no variant '%s' (see: wqfault list)\n",
+		info->name, vname);
+	return -1;
+}
+
 static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info,
 		  const struct scn_cli *sc)
 {
 	const char *vname = o->variant ? o->variant : "buggy";
-	int v, rc = 0;
+	int v = variant_index(info, vname), rc = 0;
 	long long i;
 
-	for (v = 0; v < (int)info->nr_variants; v++)
-		if (!strcmp(info->variants[v], vname))
-			break;
-	if (v == (int)info->nr_variants) {
-		fprintf(stderr, "wqfault: %s has no variant '%s' (see: wqfault list)\n",
-			info->name, vname);
+	if (v < 0)
 		return 2;
-	}
 	if (o->trace && o->repeat != 1) {
 		fprintf(stderr, "wqfault: --trace records one run: no --repeat\n");
 		return 2;
@@ -589,38 +600,55 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 	return rc;
 }
 
+/* The CLI entry of scenario @name, or NULL with a message. */
+static const struct scn_cli *scn_cli_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(scn_clis); i++)
+		if (!strcmp(name, scn_clis[i].name))
+			return &scn_clis[i];
+	fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n", name);
+	return NULL;
+}
+
+/* Fill @o from the options @argv of scenario @sc; 0 or 2 (usage error). */
+static int prepare_run(const struct scn_cli *sc, int argc, char **argv,
+		       struct run_opts *o)
+{
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->repeat = 1;
+	sc->init(o);
+	rc = parse_run(argc, argv, o, sc->opt);
+	if (!rc)
+		sc->finish(o);
+	return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	const struct scn_cli *sc = NULL;
+	const struct scn_cli *sc;
 	struct wqf_scenario_info info;
 	struct run_opts o;
-	size_t i;
-	int fd, rc;
+	int i, fd, rc;
 
 	if (argc < 1) {
 		print_usage(stderr);
 		return 2;
 	}
-	for (i = 0; i < ARRAY_SIZE(scn_clis); i++)
-		if (!strcmp(argv[0], scn_clis[i].name))
-			sc = &scn_clis[i];
-	if (!sc) {
-		fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n",
-			argv[0]);
+	sc = scn_cli_of(argv[0]);
+	if (!sc)
 		return 2;
-	}
-	memset(&o, 0, sizeof(o));
-	o.repeat = 1;
+	rc = prepare_run(sc, argc - 1, argv + 1, &o);
+	if (rc)
+		return rc;
 	snprintf(o.title, sizeof(o.title), "wqfault run");
-	for (i = 0; i < (size_t)argc; i++)
+	for (i = 0; i < argc; i++)
 		if (!opt_str(argv[i], "--trace") &&
 		    strlen(o.title) + strlen(argv[i]) + 2 < sizeof(o.title))
 			strcat(strcat(o.title, " "), argv[i]);
-	sc->init(&o);
-	rc = parse_run(argc - 1, argv + 1, &o, sc->opt);
-	if (rc)
-		return rc;
-	sc->finish(&o);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;
@@ -628,6 +656,258 @@ static int cmd_run(int argc, char **argv)
 	if (!rc)
 		rc = do_run(fd, &o, &info, sc);
 	close(fd);
+	return rc;
+}
+
+/*
+ * `wqfault sweep`: a grid of runs in one go. Up to two options take a range
+ * "--name=A..B" (the first gives the columns, the second the rows), and
+ * --variant a comma-separated list; every cell is one run with the other
+ * options as given.
+ */
+#define SWEEP_MAX_AXES 2
+#define SWEEP_MAX_VARIANTS 8
+#define SWEEP_MAX_CELLS 100000
+
+struct sweep_axis {
+	char name[48];
+	long long lo, hi;
+};
+
+struct sweep_cell {
+	int variant;
+	long long x, y;
+	int err;	/* errno of the run ioctl, or 0 */
+	struct wqf_run r;
+};
+
+static const char sweep_marks[] = "?CDLA";	/* by enum wqf_verdict */
+
+static char sweep_mark(const struct sweep_cell *c)
+{
+	if (c->err)
+		return c->err == EINVAL ? '-' : 'E';
+	return c->r.verdict < sizeof(sweep_marks) - 1 ? sweep_marks[c->r.verdict] : '?';
+}
+
+/* "--name=A..B": 1 and the axis filled, 0 not a range, -1 a bad range. */
+static int sweep_range(const char *a, struct sweep_axis *ax)
+{
+	const char *eq = strchr(a, '='), *dots = strstr(a, "..");
+	char *end;
+
+	if (strncmp(a, "--", 2) || !eq || !dots || dots < eq ||
+	    (size_t)(eq - a) >= sizeof(ax->name))
+		return 0;
+	memcpy(ax->name, a, eq - a);
+	ax->name[eq - a] = '\0';
+	errno = 0;
+	ax->lo = strtoll(eq + 1, &end, 0);
+	if (errno || end != dots)
+		return -1;
+	ax->hi = strtoll(dots + 2, &end, 0);
+	if (errno || *end || end == dots + 2 || ax->hi < ax->lo)
+		return -1;
+	return 1;
+}
+
+static int sweep_cell_run(int fd, const struct scn_cli *sc,
+			  const struct wqf_scenario_info *info, char **fixed,
+			  int nfixed, const struct sweep_axis *axes, int naxes,
+			  struct sweep_cell *c, const char *vname)
+{
+	char opt[SWEEP_MAX_AXES][80], *argv[64];
+	struct run_opts o;
+	int i, n = 0;
+
+	for (i = 0; i < nfixed && n < 60; i++)
+		argv[n++] = fixed[i];
+	for (i = 0; i < naxes; i++) {
+		snprintf(opt[i], sizeof(opt[i]), "%s=%lld", axes[i].name,
+			 i == 0 ? c->x : c->y);
+		argv[n++] = opt[i];
+	}
+	if (prepare_run(sc, n, argv, &o))
+		return 2;
+	o.run.size = sizeof(o.run);
+	o.run.scenario = info->id;
+	o.run.variant = variant_index(info, vname);
+	c->r = o.run;
+	c->err = ioctl(fd, WQF_IOC_RUN, &c->r) ? errno : 0;
+	return 0;
+}
+
+/* The cells of one variant, in order: rows (second axis), then columns. */
+static void sweep_table(const struct sweep_cell *cells, const struct sweep_axis *axes,
+			int naxes, const char *vname)
+{
+	const struct sweep_axis *col = &axes[0], *row = &axes[1];
+	long long x, y;
+
+	printf("\n%s: rows %s, columns %s\n", vname,
+	       naxes > 1 ? row->name + 2 : "-", col->name + 2);
+	printf("%8s", "");
+	for (x = col->lo; x <= col->hi; x++)
+		printf(" %3lld", x);
+	printf("\n");
+	for (y = row->lo; y <= row->hi; y++) {
+		printf("%8lld", y);
+		for (x = col->lo; x <= col->hi; x++)
+			printf("   %c", sweep_mark(cells++));
+		printf("\n");
+	}
+}
+
+/* One record per cell, as CSV or as the elements of a JSON array. */
+static void sweep_record(const char *fmt, const char *scn, const char *vname,
+			 const struct sweep_cell *c, const struct sweep_axis *axes,
+			 int naxes, int first)
+{
+	const char *verdict = c->err ? "ERROR" : verdict_name(c->r.verdict);
+
+	if (!strcmp(fmt, "csv")) {
+		printf("%s,%s,%lld,", scn, vname, c->x);
+		if (naxes > 1)
+			printf("%lld,", c->y);
+		printf("%s,%llu,%d\n", verdict, (unsigned long long)c->r.verdict_us, c->err);
+		return;
+	}
+	printf("%s{\"scenario\":\"%s\",\"variant\":\"%s\",", first ? "" : ",\n ",
+	       scn, vname);
+	printf("\"%s\":%lld,", axes[0].name + 2, c->x);
+	if (naxes > 1)
+		printf("\"%s\":%lld,", axes[1].name + 2, c->y);
+	printf("\"verdict\":\"%s\",\"verdict_us\":%llu,\"errno\":%d}", verdict,
+	       (unsigned long long)c->r.verdict_us, c->err);
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+	const char *variants[SWEEP_MAX_VARIANTS], *fmt = "table";
+	struct sweep_axis axes[SWEEP_MAX_AXES];
+	char *fixed[48], vlist[256] = "buggy", *save, *v;
+	struct wqf_scenario_info info;
+	struct sweep_cell *cells;
+	int i, r, naxes = 0, nfixed = 0, nvar = 0, fd = -1, rc = 0;
+	const char *term = getenv("TERM");
+	/* a live counter on a terminal; else a line per tenth of the grid */
+	int live = isatty(2) && term && strcmp(term, "dumb");
+	const struct scn_cli *sc;
+	size_t total, k = 0;
+	long long x, y;
+
+	if (argc < 1) {
+		print_usage(stderr);
+		return 2;
+	}
+	sc = scn_cli_of(argv[0]);
+	if (!sc)
+		return 2;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		r = sweep_range(a, &axes[naxes < SWEEP_MAX_AXES ? naxes : 0]);
+		if (r < 0 || (r > 0 && naxes == SWEEP_MAX_AXES)) {
+			fprintf(stderr, "wqfault: sweep: bad range '%s' (%s)\n", a,
+				"--name=A..B, at most two");
+			return 2;
+		}
+		if (r > 0) {
+			naxes++;
+			continue;
+		}
+		if (opt_str(a, "--variant")) {
+			snprintf(vlist, sizeof(vlist), "%s", opt_str(a, "--variant"));
+			continue;
+		}
+		if (!strcmp(a, "--json") || !strcmp(a, "--csv")) {
+			fmt = a + 2;
+			continue;
+		}
+		if (opt_str(a, "--repeat") || opt_str(a, "--expect") ||
+		    opt_str(a, "--trace") || nfixed == (int)ARRAY_SIZE(fixed)) {
+			fprintf(stderr, "wqfault: sweep: '%s' is for run\n", a);
+			return 2;
+		}
+		fixed[nfixed++] = argv[i];
+	}
+	for (v = strtok_r(vlist, ",", &save); v && nvar < SWEEP_MAX_VARIANTS;
+	     v = strtok_r(NULL, ",", &save))
+		variants[nvar++] = v;
+	if (!naxes || !nvar) {
+		fprintf(stderr, "wqfault: sweep needs a range, e.g. --requests=1..32\n");
+		return 2;
+	}
+	if (naxes == 1) {
+		axes[1].lo = 0;
+		axes[1].hi = 0;
+	}
+	total = nvar * (size_t)(axes[0].hi - axes[0].lo + 1) *
+		(size_t)(axes[1].hi - axes[1].lo + 1);
+	if (total > SWEEP_MAX_CELLS) {
+		fprintf(stderr, "wqfault: sweep: %zu cells, at most %d\n", total,
+			SWEEP_MAX_CELLS);
+		return 2;
+	}
+	/* Options are checked once, before any run: a typo is a usage error. */
+	{
+		struct run_opts o;
+
+		if (prepare_run(sc, nfixed, fixed, &o))
+			return 2;
+	}
+	cells = calloc(total, sizeof(*cells));
+	if (!cells) {
+		perror("wqfault: sweep");
+		return 1;
+	}
+	fd = open_dev();
+	if (fd < 0 || find_scenario(fd, argv[0], &info)) {
+		rc = 1;
+		goto out;
+	}
+	for (i = 0; i < nvar; i++)
+		if (variant_index(&info, variants[i]) < 0) {
+			rc = 2;
+			goto out;
+		}
+	for (i = 0; i < nvar; i++)
+		for (y = axes[1].lo; y <= axes[1].hi; y++)
+			for (x = axes[0].lo; x <= axes[0].hi; x++, k++) {
+				cells[k].variant = i;
+				cells[k].x = x;
+				cells[k].y = y;
+				if (sweep_cell_run(fd, sc, &info, fixed, nfixed, axes,
+						   naxes, &cells[k], variants[i])) {
+					rc = 2;
+					goto out;
+				}
+				if (cells[k].err && cells[k].err != EINVAL)
+					rc = 1;
+				if (live || k + 1 == total || (k + 1) % ((total + 9) / 10) == 0)
+					fprintf(stderr, "%ssweep: %zu/%zu runs%s", live ? "\r" : "",
+						k + 1, total, live && k + 1 < total ? "" : "\n");
+			}
+	if (!strcmp(fmt, "csv"))
+		printf("scenario,variant,%s,%s%sverdict,verdict_us,errno\n", axes[0].name + 2,
+		       naxes > 1 ? axes[1].name + 2 : "", naxes > 1 ? "," : "");
+	if (!strcmp(fmt, "json"))
+		printf("[");
+	for (k = 0; k < total && strcmp(fmt, "table"); k++)
+		sweep_record(fmt, argv[0], variants[cells[k].variant], &cells[k], axes,
+			     naxes, k == 0);
+	if (!strcmp(fmt, "json"))
+		printf("]\n");
+	if (!strcmp(fmt, "table")) {
+		printf("wqfault sweep %s: D deadlock, C completed, L leaked, A aborted,", argv[0]);
+		printf(" - invalid (EINVAL), E error\n");
+		for (i = 0; i < nvar; i++)
+			sweep_table(cells + i * (total / nvar), axes, naxes, variants[i]);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(cells);
 	return rc;
 }
 
@@ -733,7 +1013,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "version") && strcmp(cmd, "list") && strcmp(cmd, "run") &&
-	    strcmp(cmd, "demo") && strcmp(cmd, "timeline")) {
+	    strcmp(cmd, "demo") && strcmp(cmd, "timeline") && strcmp(cmd, "sweep")) {
 		fprintf(stderr, "wqfault: unknown command '%s'\n", cmd);
 		print_usage(stderr);
 		return 2;
@@ -748,6 +1028,8 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - i, argv + i);
 	if (!strcmp(cmd, "timeline"))
 		return cmd_timeline(argc - i, argv + i);
+	if (!strcmp(cmd, "sweep"))
+		return cmd_sweep(argc - i, argv + i);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;

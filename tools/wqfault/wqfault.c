@@ -744,14 +744,19 @@ static void sweep_table(const struct sweep_cell *cells, const struct sweep_axis 
 	const struct sweep_axis *col = &axes[0], *row = &axes[1];
 	long long x, y;
 
-	printf("\n%s: rows %s, columns %s\n", vname,
-	       naxes > 1 ? row->name + 2 : "-", col->name + 2);
+	if (naxes > 1)
+		printf("\n%s: rows %s, columns %s\n", vname, row->name + 2, col->name + 2);
+	else
+		printf("\n%s: %s\n", vname, col->name + 2);
 	printf("%8s", "");
 	for (x = col->lo; x <= col->hi; x++)
 		printf(" %3lld", x);
 	printf("\n");
 	for (y = row->lo; y <= row->hi; y++) {
-		printf("%8lld", y);
+		if (naxes > 1)
+			printf("%8lld", y);
+		else
+			printf("%8s", "");
 		for (x = col->lo; x <= col->hi; x++)
 			printf("   %c", sweep_mark(cells++));
 		printf("\n");

@@ -201,13 +201,15 @@ static int __init wqf_init(void)
 	if (ret)
 		return ret;
 	ret = misc_register(&wqf_miscdev);
-	if (ret) {
-		wqf_fault_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_fault_exit;
 	pr_info("loaded: api %d, features 0x%llx\n", WQF_API_VERSION,
 		wqf_features());
 	return 0;
+
+err_fault_exit:
+	wqf_fault_exit();
+	return ret;
 }
 
 static void __exit wqf_exit(void)

@@ -98,6 +98,9 @@ static void print_usage(FILE *f)
 		"run options (all):\n"
 		"  --stall-timeout-ms=N    a party stuck this long is a stall (default 1000)\n"
 		"  --repeat=N              run N times; the exit status covers every run\n"
+		"  --fail-nth=N            write N to /proc/thread-self/fail-nth before each\n"
+		"                          run (the Nth fault site the run asks fails; see\n"
+		"                          leak --fault-attr) and say if it was reached\n"
 		"  --json                  print the result as JSON\n"
 		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");
 }
@@ -214,6 +217,7 @@ struct run_opts {
 	int json;
 	int expect;
 	long long repeat;
+	long long fail_nth;	/* 0: leave /proc/thread-self/fail-nth alone */
 	int demo;	/* `wqfault demo`: only the load options */
 	long long max_active, cpu, connect_cpu;	/* starve, resolved at the end */
 };
@@ -371,6 +375,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o,
 	const struct num_opt nums[] = {
 		{ "--stall-timeout-ms", 0, UINT_MAX, &o->run.stall_timeout_ms, 1 },
 		{ "--repeat", 1, 1000000, &o->repeat, 0 },
+		{ "--fail-nth", 0, INT_MAX, &o->fail_nth, 0 },
 	};
 	const char *s;
 	int i, r;
@@ -638,6 +643,43 @@ static const struct scn_cli scn_clis[] = {
 	{ "leak", leak_init, leak_opt, leak_finish, leak_human, leak_json },
 };
 
+/*
+ * Arm this thread's fail-nth: the Nth should_fail() call in this thread
+ * fails. Returns the open file, or -1 with a message.
+ */
+static int fail_nth_arm(long long n)
+{
+	char buf[24];
+	int nfd, len;
+
+	nfd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nfd < 0) {
+		fprintf(stderr, "wqfault: /proc/thread-self/fail-nth: %s%s\n",
+			strerror(errno), errno == ENOENT ?
+			" (the kernel has no CONFIG_FAULT_INJECTION)" : "");
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "%lld", n);
+	if (pwrite(nfd, buf, len, 0) != len) {
+		fprintf(stderr, "wqfault: fail-nth: %s\n", strerror(errno));
+		close(nfd);
+		return -1;
+	}
+	return nfd;
+}
+
+/* Disarm; 1 if the fault was injected (the count reached 0), else 0. */
+static int fail_nth_done(int nfd)
+{
+	char buf[24] = "";
+	ssize_t n = pread(nfd, buf, sizeof(buf) - 1, 0);
+
+	if (pwrite(nfd, "0", 1, 0) != 1)
+		fprintf(stderr, "wqfault: fail-nth: %s\n", strerror(errno));
+	close(nfd);
+	return n > 0 && strtol(buf, NULL, 10) == 0;
+}
+
 static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info,
 		  const struct scn_cli *sc)
 {
@@ -658,12 +700,22 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 	o->run.variant = v;
 	for (i = 0; i < o->repeat; i++) {
 		struct wqf_run r = o->run;
+		int nfd = -1, ret;
 
-		if (ioctl(fd, WQF_IOC_RUN, &r)) {
+		if (o->fail_nth) {
+			nfd = fail_nth_arm(o->fail_nth);
+			if (nfd < 0)
+				return 1;
+		}
+		ret = ioctl(fd, WQF_IOC_RUN, &r);
+		if (ret)
 			fprintf(stderr, "wqfault: run %s: %s\n", info->name,
 				strerror(errno));
+		if (nfd >= 0 && !fail_nth_done(nfd))
+			fprintf(stderr, "wqfault: fail-nth %lld: not reached, nothing injected\n",
+				o->fail_nth);
+		if (ret)
 			return 1;
-		}
 		if (o->json)
 			sc->json(&r, vname);
 		else

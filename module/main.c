@@ -14,6 +14,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "fault.h"
 #include "wqfault.h"
 
 static u64 wqf_features(void)
@@ -196,17 +197,25 @@ static int __init wqf_init(void)
 {
 	int ret;
 
-	ret = misc_register(&wqf_miscdev);
+	ret = wqf_fault_init();
 	if (ret)
 		return ret;
+	ret = misc_register(&wqf_miscdev);
+	if (ret)
+		goto err_fault_exit;
 	pr_info("loaded: api %d, features 0x%llx\n", WQF_API_VERSION,
 		wqf_features());
 	return 0;
+
+err_fault_exit:
+	wqf_fault_exit();
+	return ret;
 }
 
 static void __exit wqf_exit(void)
 {
 	misc_deregister(&wqf_miscdev);
+	wqf_fault_exit();
 	pr_info("unloaded\n");
 }
 

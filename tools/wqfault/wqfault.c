@@ -744,6 +744,7 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 			fprintf(stderr, "wqfault: run %s: %s\n", info->name,
 				strerror(err));
 			return 1;
+		}
 		if (o->json)
 			sc->json(&r, vname);
 		else

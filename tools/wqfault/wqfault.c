@@ -91,7 +91,8 @@ static void print_usage(FILE *f)
 		"  --resources=N           profile resources, each held by a writer thread;\n"
 		"                          the other threads run logoff (default 1)\n"
 		"  --window-us=N           race window: how long a writer holds its resource\n"
-		"                          before it needs a credit, at most (default 50000)\n"
+		"                          before it needs a credit, at most (default 50000,\n"
+		"                          or half the stall timeout if that is less)\n"
 		"run options (all):\n"
 		"  --stall-timeout-ms=N    a party stuck this long is a stall (default 1000)\n"
 		"  --repeat=N              run N times; the exit status covers every run\n"
@@ -534,7 +535,7 @@ static int mux_opt(const char *a, struct run_opts *o)
 		{ "--max-mux", 0, UINT_MAX, &k->max_mux, 1 },
 		{ "--threads", 0, UINT_MAX, &k->threads, 1 },
 		{ "--resources", 0, UINT_MAX, &k->resources, 1 },
-		{ "--window-us", 0, UINT_MAX, &k->window_us, 1 },
+		{ "--window-us", 0, UINT_MAX - 1, &k->window_us, 1 },
 	};
 
 	return parse_num(a, nums, ARRAY_SIZE(nums));
@@ -545,12 +546,16 @@ static void mux_init(struct run_opts *o)
 	o->run.mux.max_mux = 1;
 	o->run.mux.threads = 2;
 	o->run.mux.resources = 1;
-	o->run.mux.window_us = 50000;
+	o->run.mux.window_us = UINT_MAX;	/* not given */
 }
 
+/* Default window: 50 ms, or half the stall timeout if that is shorter. */
 static void mux_finish(struct run_opts *o)
 {
-	(void)o;
+	unsigned int stall = o->run.stall_timeout_ms ? o->run.stall_timeout_ms : 1000;
+
+	if (o->run.mux.window_us == UINT_MAX)
+		o->run.mux.window_us = stall / 2 < 50 ? stall / 2 * 1000 : 50000;
 }
 
 static void mux_json(const struct wqf_run *r, const char *variant)

@@ -1063,7 +1063,7 @@ TEST_F(mux, verdict)
 	}
 }
 
-TEST_F(mux, listed)
+TEST_F(dev, mux_listed)
 {
 	struct wqf_scenario_info info = { .size = sizeof(info), .index = 2 };
 
@@ -1079,7 +1079,7 @@ TEST_F(mux, listed)
 }
 
 /* A stall of 20 s: only an abort can end the buggy run in time. */
-TEST_F_TIMEOUT(mux, abort_unwinds, 60)
+TEST_F_TIMEOUT(dev, mux_abort_unwinds, 60)
 {
 	struct runner r;
 	__u64 t0 = now_us();
@@ -1199,7 +1199,7 @@ TEST_F(mux_bad, einval)
 }
 
 /* A caller built before mux passes a struct wqf_run that ends at lockcb. */
-TEST_F(mux_bad, short_struct_is_einval)
+TEST_F(dev, mux_short_struct_is_einval)
 {
 	struct wqf_run run;
 

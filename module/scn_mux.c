@@ -113,6 +113,16 @@ static void mux_event(struct mux *mx)
 	wake_up(&mx->progress);
 }
 
+/*
+ * The end of a party's wait: one jiffy more than the stall timeout, as the
+ * current jiffy may be about to end, so a wait that expires has really
+ * lasted the stall timeout.
+ */
+static unsigned long mux_deadline(const struct mux *mx)
+{
+	return jiffies + mx->stall + 1;
+}
+
 static u32 mux_variant(const struct mux *mx)
 {
 	return mx->ctx->args->variant;
@@ -235,7 +245,7 @@ static int mux_wait_locked(struct mux *mx, struct mux_thread *t, u32 what,
 		if (left <= 0 && grace && !mux_cycle_locked(mx)) {
 			/* Slow, not stuck: someone holding a credit can move. */
 			grace--;
-			deadline = jiffies + mx->stall;
+			deadline = mux_deadline(mx);
 			continue;
 		}
 		if (left <= 0) {
@@ -286,7 +296,7 @@ static int mux_get_credit(struct mux *mx, struct mux_thread *t)
 	if (!mx->free)
 		atomic_inc(&mx->credit_waits);
 	ret = mux_wait_locked(mx, t, WQF_MUX_WAIT_CREDIT, mux_credit_free,
-			      jiffies + mx->stall);
+			      mux_deadline(mx));
 	if (!ret) {
 		mx->free--;
 		t->credits++;
@@ -320,7 +330,7 @@ static int mux_get_resource(struct mux *mx, struct mux_thread *t, bool backoff)
 		wake_up_all(&mx->wq);
 	}
 	ret = mux_wait_locked(mx, t, WQF_MUX_WAIT_RESOURCE, mux_resource_free,
-			      jiffies + mx->stall);
+			      mux_deadline(mx));
 	if (!ret)
 		mx->owner[t->resource] = t->id;
 	spin_unlock(&mx->lock);
@@ -358,7 +368,7 @@ static int mux_send(struct mux *mx, struct mux_thread *t)
 	}
 	queue_work(mx->tx_wq, &t->req);
 	spin_unlock(&mx->lock);
-	ret = wqf_wait(mx->ctx, &t->req_done, jiffies + mx->stall);
+	ret = wqf_wait(mx->ctx, &t->req_done, mux_deadline(mx));
 	if (ret == -ETIMEDOUT) {
 		t->timed_out = true;
 		mux_stall(mx);

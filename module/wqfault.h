@@ -79,6 +79,7 @@ struct wqf_scenario {
 
 extern const struct wqf_scenario wqf_scn_starve;
 extern const struct wqf_scenario wqf_scn_lockcb;
+extern const struct wqf_scenario wqf_scn_mux;
 extern const struct wqf_scenario wqf_scn_leak;
 
 const struct wqf_scenario *wqf_scenario_at(u32 index);

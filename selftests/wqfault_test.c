@@ -1183,4 +1183,296 @@ TEST_F_TIMEOUT(leak_any, fail_nth_sweep_buggy_leaks_on_close, 300)
 	EXPECT_EQ(LK_SENDERS, leaked);
 }
 
+/*
+ * mux through the UAPI: the buggy client deadlocks with one credit and
+ * names the cycle; each fix completes at the same load; bad knobs are
+ * EINVAL. Two threads, one resource: thread 0 holds the resource and needs
+ * a credit to write it back, thread 1 logs off holding the only credit.
+ */
+#define MUX_STALL_MS	300
+#define MUX_WINDOW_US	100000
+
+FIXTURE(mux) {
+	int fd;
+};
+
+FIXTURE_VARIANT(mux) {
+	__u32 variant;
+	__u32 threads;
+	__u32 resources;
+	__u32 max_mux;
+	__u32 verdict;
+};
+
+FIXTURE_VARIANT_ADD(mux, buggy_max_mux_1) {
+	.variant = WQF_MUX_BUGGY, .threads = 2, .resources = 1, .max_mux = 1,
+	.verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(mux, buggy_8_threads_2_resources_below) {
+	.variant = WQF_MUX_BUGGY, .threads = 8, .resources = 2, .max_mux = 6,
+	.verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(mux, buggy_max_mux_2) {
+	.variant = WQF_MUX_BUGGY, .threads = 2, .resources = 1, .max_mux = 2,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(mux, buggy_8_threads_2_resources_at) {
+	.variant = WQF_MUX_BUGGY, .threads = 8, .resources = 2, .max_mux = 7,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(mux, raise_limit) {
+	.variant = WQF_MUX_RAISE_LIMIT, .threads = 2, .resources = 1, .max_mux = 1,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(mux, release_before_wait) {
+	.variant = WQF_MUX_RELEASE_BEFORE_WAIT, .threads = 2, .resources = 1,
+	.max_mux = 1, .verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(mux, serialise) {
+	.variant = WQF_MUX_SERIALISE, .threads = 2, .resources = 1, .max_mux = 1,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(mux, release_before_wait_8_threads) {
+	.variant = WQF_MUX_RELEASE_BEFORE_WAIT, .threads = 8, .resources = 2,
+	.max_mux = 1, .verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_SETUP(mux)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(mux)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void mux_args(struct wqf_run *run, __u32 variant, __u32 threads,
+		     __u32 resources, __u32 max_mux)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = WQF_SCN_MUX;
+	run->variant = variant;
+	run->stall_timeout_ms = MUX_STALL_MS;
+	run->mux.threads = threads;
+	run->mux.resources = resources;
+	run->mux.max_mux = max_mux;
+	run->mux.window_us = MUX_WINDOW_US;
+}
+
+TEST_F(mux, verdict)
+{
+	struct wqf_mux *k;
+	struct wqf_run run;
+
+	mux_args(&run, variant->variant, variant->threads, variant->resources,
+		 variant->max_mux);
+	k = &run.mux;
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	ASSERT_EQ(variant->verdict, run.verdict);
+	EXPECT_NE(0, run.run_id);
+	EXPECT_LE(run.verdict_us, run.elapsed_us);
+	EXPECT_EQ(variant->threads - variant->resources + 1, k->credits_needed);
+	/* Whatever the verdict, every credit and resource was given back. */
+	EXPECT_EQ(0, k->unreleased);
+	TH_LOG("verdict_us=%llu completed=%u credits=%u max_in_use=%u backoffs=%u",
+	       (unsigned long long)run.verdict_us, k->completed, k->credits,
+	       k->max_credits_in_use, k->backoffs);
+
+	if (run.verdict == WQF_VERDICT_DEADLOCK) {
+		/* A logoff thread holds a credit, a writer the resource. */
+		EXPECT_EQ(1, k->diag_cycle);
+		EXPECT_LE((__s32)variant->resources, k->diag_credit_thread);
+		EXPECT_EQ(WQF_MUX_WAIT_RESOURCE, k->diag_credit_waits);
+		EXPECT_GT((__s32)variant->resources, k->diag_resource_thread);
+		EXPECT_EQ(k->diag_resource_thread, k->diag_resource);
+		EXPECT_EQ(WQF_MUX_WAIT_CREDIT, k->diag_resource_waits);
+		EXPECT_NE(0, k->diag_credit_pid);
+		EXPECT_NE(k->diag_credit_pid, k->diag_resource_pid);
+		EXPECT_EQ(0, k->diag_credits_free);
+		EXPECT_EQ(variant->max_mux, k->diag_credits_held);
+		EXPECT_EQ(0, k->writebacks);
+		EXPECT_EQ(0, k->completed);
+		EXPECT_LE((__u64)MUX_STALL_MS * 1000, run.verdict_us);
+		return;
+	}
+	EXPECT_EQ(variant->threads, k->completed);
+	EXPECT_EQ(variant->resources, k->writebacks);
+	EXPECT_EQ(variant->threads - variant->resources, k->logoffs);
+	EXPECT_EQ(0, k->timed_out);
+	EXPECT_EQ(-1, k->diag_credit_thread);
+	EXPECT_GE(k->credits, k->max_credits_in_use);
+	switch (variant->variant) {
+	case WQF_MUX_RAISE_LIMIT:
+		EXPECT_EQ(k->credits_needed, k->credits);
+		break;
+	case WQF_MUX_RELEASE_BEFORE_WAIT:
+		EXPECT_EQ(1, k->credits);
+		EXPECT_LE(1, k->backoffs);
+		break;
+	case WQF_MUX_SERIALISE:
+		EXPECT_EQ(1, k->max_credits_in_use);
+		break;
+	}
+}
+
+TEST_F(dev, mux_listed)
+{
+	struct wqf_scenario_info info = { .size = sizeof(info), .index = 2 };
+
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+	EXPECT_STREQ("mux", info.name);
+	EXPECT_EQ(WQF_SCN_MUX, info.id);
+	ASSERT_EQ(4, info.nr_variants);
+	EXPECT_STREQ("buggy", info.variants[WQF_MUX_BUGGY]);
+	EXPECT_STREQ("raise-limit", info.variants[WQF_MUX_RAISE_LIMIT]);
+	EXPECT_STREQ("release-first", info.variants[WQF_MUX_RELEASE_BEFORE_WAIT]);
+	EXPECT_STREQ("serialise", info.variants[WQF_MUX_SERIALISE]);
+	EXPECT_EQ(0, info.variants[4][0]);
+}
+
+/* A stall of 20 s: only an abort can end the buggy run in time. */
+TEST_F_TIMEOUT(dev, mux_abort_unwinds, 60)
+{
+	struct runner r;
+	__u64 t0 = now_us();
+
+	r.fd = self->fd;
+	r.ret = -1;
+	mux_args(&r.run, WQF_MUX_BUGGY, 4, 1, 2);
+	r.run.stall_timeout_ms = ST_LONG_STALL_MS;
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, runner_fn, &r));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(0, ioctl(self->fd, WQF_IOC_ABORT));
+	ASSERT_EQ(0, pthread_join(r.thread, NULL));
+	ASSERT_EQ(0, r.ret);
+	EXPECT_EQ(WQF_VERDICT_ABORTED, r.run.verdict);
+	EXPECT_EQ(0, r.run.mux.unreleased);
+	EXPECT_GT(ST_ABORT_BOUND_US, now_us() - t0);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/*
+ * Bad knobs: a variant changes one __u32 (at @offset) of a valid buggy run
+ * (2 threads, 1 resource, max_mux 1); each is EINVAL before anything runs.
+ */
+FIXTURE(mux_bad) {
+	int fd;
+};
+
+FIXTURE_VARIANT(mux_bad) {
+	size_t offset;
+	__u32 value;
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, max_mux_0) {
+	.offset = offsetof(struct wqf_run, mux.max_mux), .value = 0,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, max_mux_257) {
+	.offset = offsetof(struct wqf_run, mux.max_mux), .value = 257,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, threads_0) {
+	.offset = offsetof(struct wqf_run, mux.threads), .value = 0,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, threads_1) {
+	.offset = offsetof(struct wqf_run, mux.threads), .value = 1,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, threads_257) {
+	.offset = offsetof(struct wqf_run, mux.threads), .value = 257,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, resources_0) {
+	.offset = offsetof(struct wqf_run, mux.resources), .value = 0,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, resources_eq_threads) {
+	.offset = offsetof(struct wqf_run, mux.resources), .value = 2,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, window_1000001) {
+	.offset = offsetof(struct wqf_run, mux.window_us), .value = 1000001,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, window_over_half_stall) {
+	.offset = offsetof(struct wqf_run, mux.window_us),
+	.value = MUX_STALL_MS * 500 + 1,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, variant_4) {
+	.offset = offsetof(struct wqf_run, variant), .value = 4,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, flags_confirm) {
+	.offset = offsetof(struct wqf_run, flags), .value = WQF_RUN_CONFIRM,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, flags_no_lockdep) {
+	.offset = offsetof(struct wqf_run, flags), .value = WQF_RUN_NO_LOCKDEP,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, flags_bit31) {
+	.offset = offsetof(struct wqf_run, flags), .value = 1U << 31,
+};
+
+FIXTURE_VARIANT_ADD(mux_bad, stall_5) {
+	.offset = offsetof(struct wqf_run, stall_timeout_ms), .value = 5,
+};
+
+FIXTURE_SETUP(mux_bad)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(mux_bad)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(mux_bad, einval)
+{
+	struct wqf_run run;
+
+	mux_args(&run, WQF_MUX_BUGGY, 2, 1, 1);
+	memcpy((char *)&run + variant->offset, &variant->value,
+	       sizeof(variant->value));
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run)) {
+		TH_LOG("accepted: verdict %u", run.verdict);
+	}
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(WQF_VERDICT_NONE, run.verdict);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/* A caller built before mux passes a struct wqf_run that ends at lockcb. */
+TEST_F(dev, mux_short_struct_is_einval)
+{
+	struct wqf_run run;
+
+	mux_args(&run, WQF_MUX_BUGGY, 2, 1, 1);
+	run.size = offsetof(struct wqf_run, mux);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
 TEST_HARNESS_MAIN

@@ -83,6 +83,16 @@ static void print_usage(FILE *f)
 		"  --confirm               on a stall, raise max_active by one and report\n"
 		"run options (lockcb):\n"
 		"  --variant=NAME          buggy | fixed (default buggy)\n"
+		"run options (mux):\n"
+		"  --variant=NAME          buggy | raise-limit | release-first | serialise\n"
+		"                          (default buggy; release-before-wait = release-first)\n"
+		"  --max-mux=N             request credits the server grants (default 1)\n"
+		"  --threads=N             redirector threads (default 2)\n"
+		"  --resources=N           profile resources, each held by a writer thread;\n"
+		"                          the other threads run logoff (default 1)\n"
+		"  --window-us=N           race window: how long a writer holds its resource\n"
+		"                          before it needs a credit, at most (default 50000,\n"
+		"                          or half the stall timeout if that is less)\n"
 		"  --lock=KIND             mutex | spinlock | rwsem (default mutex)\n"
 		"  --path=P                direct | flush: how a completion needs the lock\n"
 		"  --sessions=N            sessions in the table (default 8)\n"
@@ -642,6 +652,100 @@ static void leak_human(const struct wqf_run *r, const char *variant)
 	printf("%s\n", k->leaked > WQF_LEAK_NAMES ? ", ..." : "");
 }
 
+static const char *const mux_waits[] = { "nothing", "a credit", "a resource" };
+
+static int mux_opt(const char *a, struct run_opts *o)
+{
+	struct wqf_mux *k = &o->run.mux;
+	const struct num_opt nums[] = {
+		{ "--max-mux", 0, UINT_MAX, &k->max_mux, 1 },
+		{ "--threads", 0, UINT_MAX, &k->threads, 1 },
+		{ "--resources", 0, UINT_MAX, &k->resources, 1 },
+		{ "--window-us", 0, UINT_MAX - 1, &k->window_us, 1 },
+	};
+
+	return parse_num(a, nums, ARRAY_SIZE(nums));
+}
+
+static void mux_init(struct run_opts *o)
+{
+	o->run.mux.max_mux = 1;
+	o->run.mux.threads = 2;
+	o->run.mux.resources = 1;
+	o->run.mux.window_us = UINT_MAX;	/* not given */
+}
+
+/* Default window: 50 ms, or half the stall timeout if that is shorter. */
+static void mux_finish(struct run_opts *o)
+{
+	unsigned int stall = o->run.stall_timeout_ms ? o->run.stall_timeout_ms : 1000;
+
+	if (o->run.mux.window_us == UINT_MAX)
+		o->run.mux.window_us = stall / 2 < 50 ? stall / 2 * 1000 : 50000;
+}
+
+static void mux_json(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_mux *k = &r->mux;
+
+	printf("{\"scenario\":\"mux\",\"variant\":\"%s\",\"verdict\":\"%s\",",
+	       variant, verdict_name(r->verdict));
+	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
+	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
+	       (unsigned long long)r->verdict_us);
+	printf("\"stall_timeout_ms\":%u,\"flags\":%u,", r->stall_timeout_ms, r->flags);
+	printf("\"max_mux\":%u,\"threads\":%u,\"resources\":%u,\"window_us\":%u,",
+	       k->max_mux, k->threads, k->resources, k->window_us);
+	printf("\"credits\":%u,\"credits_needed\":%u,\"completed\":%u,",
+	       k->credits, k->credits_needed, k->completed);
+	printf("\"writebacks\":%u,\"logoffs\":%u,\"timed_out\":%u,",
+	       k->writebacks, k->logoffs, k->timed_out);
+	printf("\"credit_waits\":%u,\"backoffs\":%u,\"max_credits_in_use\":%u,",
+	       k->credit_waits, k->backoffs, k->max_credits_in_use);
+	printf("\"unreleased\":%u,\"diag_cycle\":%u,", k->unreleased, k->diag_cycle);
+	printf("\"diag_credit_thread\":%d,\"diag_credit_pid\":%u,\"diag_credit_waits\":\"%s\",",
+	       k->diag_credit_thread, k->diag_credit_pid,
+	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_credit_waits));
+	printf("\"diag_resource\":%d,\"diag_resource_thread\":%d,\"diag_resource_pid\":%u,",
+	       k->diag_resource, k->diag_resource_thread, k->diag_resource_pid);
+	printf("\"diag_resource_waits\":\"%s\",\"diag_credits_free\":%u,",
+	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_resource_waits),
+	       k->diag_credits_free);
+	printf("\"diag_credits_held\":%u,\"diag_credit_waiters\":%u,",
+	       k->diag_credits_held, k->diag_credit_waiters);
+	printf("\"diag_resource_waiters\":%u}\n", k->diag_resource_waiters);
+}
+
+static void mux_human(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_mux *k = &r->mux;
+
+	printf("mux %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
+	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
+	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	printf("  max_mux %u (%u credits in the pool, %u needed at once); %u threads:",
+	       k->max_mux, k->credits, k->credits_needed, k->threads);
+	printf(" %u writers, %u logoff; race window %u us\n", k->resources,
+	       k->threads - k->resources, k->window_us);
+	printf("  completed %u, write-backs %u, logoffs %u, timed out %u;",
+	       k->completed, k->writebacks, k->logoffs, k->timed_out);
+	printf(" waited for a credit %u, backed off %u, credits in use at most %u\n",
+	       k->credit_waits, k->backoffs, k->max_credits_in_use);
+	if (r->verdict != WQF_VERDICT_DEADLOCK)
+		return;
+	printf("  diagnosis: thread %d (pid %u) holds a credit and waits for %s %d;\n",
+	       k->diag_credit_thread, k->diag_credit_pid,
+	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_credit_waits),
+	       k->diag_resource);
+	printf("             thread %d (pid %u) holds resource %d and waits for %s;\n",
+	       k->diag_resource_thread, k->diag_resource_pid, k->diag_resource,
+	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_resource_waits));
+	printf("             %s: %u of %u credits free, %u held by resource waiters,",
+	       k->diag_cycle ? "a cycle" : "no cycle", k->diag_credits_free,
+	       k->credits, k->diag_credits_held);
+	printf(" %u threads wait for a credit\n", k->diag_credit_waiters);
+}
+
 struct scn_cli {
 	const char *name;
 	void (*init)(struct run_opts *o);
@@ -654,6 +758,7 @@ struct scn_cli {
 static const struct scn_cli scn_clis[] = {
 	{ "starve", starve_init, starve_opt, starve_finish, starve_human, starve_json },
 	{ "lockcb", lockcb_init, lockcb_opt, lockcb_finish, lockcb_human, lockcb_json },
+	{ "mux", mux_init, mux_opt, mux_finish, mux_human, mux_json },
 	{ "leak", leak_init, leak_opt, leak_finish, leak_human, leak_json },
 };
 
@@ -661,6 +766,10 @@ static const struct scn_cli scn_clis[] = {
 static int variant_index(const struct wqf_scenario_info *info, const char *vname)
 {
 	int v;
+
+	/* Variant names are at most 15 characters in the ABI. */
+	if (!strcmp(info->name, "mux") && !strcmp(vname, "release-before-wait"))
+		vname = "release-first";
 
 	for (v = 0; v < (int)info->nr_variants; v++)
 		if (!strcmp(info->variants[v], vname))

@@ -51,12 +51,16 @@ struct wqf_version {
  *                  connect items queued behind them on the same queue
  * @WQF_SCN_LOCKCB: a timeout scanner calls completions while holding the
  *                  lock the completions need
+ * @WQF_SCN_MUX: one outstanding request allowed: a logoff thread holds the
+ *               only request credit while it waits for a resource whose
+ *               holder needs a credit to write back
  * @WQF_SCN_LEAK: a failed close on an error path leaves an exclusive open
  *                in the session table; a later retry gets EBUSY
  */
 enum wqf_scenario_id {
 	WQF_SCN_STARVE = 1,
 	WQF_SCN_LOCKCB = 2,
+	WQF_SCN_MUX = 3,
 	WQF_SCN_LEAK = 5,
 };
 
@@ -391,6 +395,107 @@ struct wqf_leak {
 };
 
 /**
+ * enum wqf_mux_variant - variants of WQF_SCN_MUX
+ * @WQF_MUX_BUGGY: a logoff thread waits for its resource holding a credit
+ * @WQF_MUX_RAISE_LIMIT: the pool is raised to the credits needed at once
+ *                       (wqf_mux.credits_needed) if @max_mux is below it
+ * @WQF_MUX_RELEASE_BEFORE_WAIT: "release-first": a logoff thread that
+ *                               finds its resource held releases its
+ *                               credit, waits for the resource, then takes
+ *                               a credit again
+ * @WQF_MUX_SERIALISE: the client's threads run one at a time (an ordered
+ *                     workqueue): the "slow the client down" remedy
+ */
+enum wqf_mux_variant {
+	WQF_MUX_BUGGY = 0,
+	WQF_MUX_RAISE_LIMIT = 1,
+	WQF_MUX_RELEASE_BEFORE_WAIT = 2,
+	WQF_MUX_SERIALISE = 3,
+};
+
+/**
+ * enum wqf_mux_wait - what a mux thread was waiting for at the stall
+ * @WQF_MUX_WAIT_NONE: nothing (running, or not a party to the cycle)
+ * @WQF_MUX_WAIT_CREDIT: a request credit from the pool
+ * @WQF_MUX_WAIT_RESOURCE: a profile resource another thread holds
+ */
+enum wqf_mux_wait {
+	WQF_MUX_WAIT_NONE = 0,
+	WQF_MUX_WAIT_CREDIT = 1,
+	WQF_MUX_WAIT_RESOURCE = 2,
+};
+
+/**
+ * struct wqf_mux - knobs and results of WQF_SCN_MUX
+ * @max_mux: (in) request credits the server grants the client, 1 to 256
+ * @threads: (in) redirector threads, 2 to 256: threads 0 to @resources - 1
+ *           each hold a profile resource and need a credit to write it
+ *           back; the others run logoff, which takes a credit and then
+ *           needs resource (thread - @resources) % @resources
+ * @resources: (in) profile resources, 1 to @threads - 1
+ * @window_us: (in) race window: a writer holds its resource this long at
+ *             most before it asks for a credit (it asks sooner once every
+ *             logoff thread has taken a credit or queued for one);
+ *             0 to 1,000,000 and at most half the stall timeout; 0 is a
+ *             free-running race
+ * @credits: (out) credits in the pool for the run (raise-limit: at least
+ *           @credits_needed)
+ * @credits_needed: (out) credits needed at once: logoff threads + 1
+ * @completed: (out) threads that finished their path
+ * @writebacks: (out) write-back requests carried out
+ * @logoffs: (out) logoff requests carried out
+ * @timed_out: (out) threads whose own wait expired
+ * @credit_waits: (out) threads that had to wait for a credit
+ * @backoffs: (out) credits released by logoff threads before waiting for a
+ *            resource (release-before-wait)
+ * @max_credits_in_use: (out) most credits taken at once
+ * @unreleased: (out) credits and resources still taken when the run ended;
+ *              always 0 unless the module is broken
+ * @diag_credit_thread: (out) at the stall: a thread holding a credit while
+ *                      it waits (the lowest such), or -1
+ * @diag_credit_pid: (out) its task's pid
+ * @diag_credit_waits: (out) enum wqf_mux_wait: what it waits for
+ * @diag_resource: (out) the resource it waits for, or -1
+ * @diag_resource_thread: (out) the thread holding @diag_resource, or -1
+ * @diag_resource_pid: (out) its task's pid
+ * @diag_resource_waits: (out) enum wqf_mux_wait: what that holder waits for
+ * @diag_cycle: (out) 1 if the two wait for each other: the resource holder
+ *              waits for a credit and no credit is free
+ * @diag_credits_free: (out) credits free at the stall
+ * @diag_credits_held: (out) credits held by threads waiting for a resource
+ * @diag_credit_waiters: (out) threads waiting for a credit
+ * @diag_resource_waiters: (out) threads waiting for a resource
+ */
+struct wqf_mux {
+	__u32 max_mux;
+	__u32 threads;
+	__u32 resources;
+	__u32 window_us;
+	__u32 credits;
+	__u32 credits_needed;
+	__u32 completed;
+	__u32 writebacks;
+	__u32 logoffs;
+	__u32 timed_out;
+	__u32 credit_waits;
+	__u32 backoffs;
+	__u32 max_credits_in_use;
+	__u32 unreleased;
+	__s32 diag_credit_thread;
+	__u32 diag_credit_pid;
+	__u32 diag_credit_waits;
+	__s32 diag_resource;
+	__s32 diag_resource_thread;
+	__u32 diag_resource_pid;
+	__u32 diag_resource_waits;
+	__u32 diag_cycle;
+	__u32 diag_credits_free;
+	__u32 diag_credits_held;
+	__u32 diag_credit_waiters;
+	__u32 diag_resource_waiters;
+};
+
+/**
  * define WQF_RUN_CONFIRM - on a stall, raise max_active by one
  * (workqueue_set_max_active()) and report whether the stall cleared
  * (starve)
@@ -426,6 +531,7 @@ struct wqf_leak {
  * @starve: (in/out) knobs and results when @scenario is WQF_SCN_STARVE
  * @lockcb: (in/out) knobs and results when @scenario is WQF_SCN_LOCKCB
  * @leak: (in/out) knobs and results when @scenario is WQF_SCN_LEAK
+ * @mux: (in/out) knobs and results when @scenario is WQF_SCN_MUX
  */
 struct wqf_run {
 	__u32 size;
@@ -440,6 +546,7 @@ struct wqf_run {
 	struct wqf_starve starve;
 	struct wqf_lockcb lockcb;
 	struct wqf_leak leak;
+	struct wqf_mux mux;
 };
 
 /** define WQF_IOC_VERSION - report the ABI version and features */

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the mux scenario. The buggy client must deadlock below the
+ * credits needed at once (logoff threads + 1) and complete at and above
+ * it, with the cycle named; each fix must complete where the bug
+ * deadlocks; after a deadlock every credit and resource is given back.
+ * The threshold points are those measured in Documentation/scenarios.rst.
+ */
+#include <kunit/test.h>
+
+#include "wqfault.h"
+
+#define STALL_MS	400
+/*
+ * Writers wait for the logoff threads to reach the pool, 200 ms at most:
+ * under TCG, with 16 threads, new kworkers can take longer than 50 ms.
+ */
+#define WINDOW_US	200000
+
+struct mux_case {
+	const char *desc;
+	u32 variant;
+	u32 threads;
+	u32 resources;
+	u32 max_mux;
+	u32 verdict;
+};
+
+static void mux_args(struct wqf_run *r, const struct mux_case *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->scenario = WQF_SCN_MUX;
+	r->variant = c->variant;
+	r->stall_timeout_ms = STALL_MS;
+	r->mux.threads = c->threads;
+	r->mux.resources = c->resources;
+	r->mux.max_mux = c->max_mux;
+	r->mux.window_us = WINDOW_US;
+}
+
+static struct wqf_run *mux_run_case(struct kunit *test, const struct mux_case *c)
+{
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	mux_args(r, c);
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	return r;
+}
+
+static void mux_case_desc(const struct mux_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+#define BUGGY WQF_MUX_BUGGY
+#define RAISE WQF_MUX_RAISE_LIMIT
+#define RBW WQF_MUX_RELEASE_BEFORE_WAIT
+#define SERIAL WQF_MUX_SERIALISE
+#define DEADLOCK WQF_VERDICT_DEADLOCK
+#define COMPLETED WQF_VERDICT_COMPLETED
+
+/*
+ * The buggy client on both sides of the line: deadlock for max_mux below
+ * threads - resources + 1, completion at and above it.
+ */
+static const struct mux_case threshold_cases[] = {
+	{ "2 threads 1 resource mux 1 (below)", BUGGY, 2, 1, 1, DEADLOCK },
+	{ "2 threads 1 resource mux 2 (at)", BUGGY, 2, 1, 2, COMPLETED },
+	{ "2 threads 1 resource mux 3 (above)", BUGGY, 2, 1, 3, COMPLETED },
+	{ "4 threads 1 resource mux 3 (below)", BUGGY, 4, 1, 3, DEADLOCK },
+	{ "4 threads 1 resource mux 4 (at)", BUGGY, 4, 1, 4, COMPLETED },
+	{ "4 threads 2 resources mux 2 (below)", BUGGY, 4, 2, 2, DEADLOCK },
+	{ "4 threads 2 resources mux 3 (at)", BUGGY, 4, 2, 3, COMPLETED },
+	{ "8 threads 2 resources mux 6 (below)", BUGGY, 8, 2, 6, DEADLOCK },
+	{ "8 threads 2 resources mux 7 (at)", BUGGY, 8, 2, 7, COMPLETED },
+	{ "8 threads 4 resources mux 1 (below)", BUGGY, 8, 4, 1, DEADLOCK },
+	{ "8 threads 4 resources mux 4 (below)", BUGGY, 8, 4, 4, DEADLOCK },
+	{ "8 threads 4 resources mux 5 (at)", BUGGY, 8, 4, 5, COMPLETED },
+	{ "8 threads 4 resources mux 8 (above)", BUGGY, 8, 4, 8, COMPLETED },
+};
+
+KUNIT_ARRAY_PARAM(threshold, threshold_cases, mux_case_desc);
+
+static void mux_expect_released(struct kunit *test, const struct wqf_run *r)
+{
+	KUNIT_EXPECT_EQ(test, r->mux.unreleased, 0);
+	KUNIT_EXPECT_LE(test, r->verdict_us, r->elapsed_us);
+}
+
+static void wqfault_mux_threshold(struct kunit *test)
+{
+	const struct mux_case *c = test->param_value;
+	struct wqf_run *r = mux_run_case(test, c);
+	const struct wqf_mux *k = &r->mux;
+
+	KUNIT_EXPECT_EQ(test, k->credits_needed, c->threads - c->resources + 1);
+	KUNIT_EXPECT_EQ(test, k->credits, c->max_mux);
+	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
+	mux_expect_released(test, r);
+	if (c->verdict == COMPLETED) {
+		KUNIT_EXPECT_EQ(test, k->completed, c->threads);
+		KUNIT_EXPECT_EQ(test, k->writebacks, c->resources);
+		KUNIT_EXPECT_EQ(test, k->logoffs, c->threads - c->resources);
+		KUNIT_EXPECT_EQ(test, k->timed_out, 0);
+		KUNIT_EXPECT_LE(test, k->max_credits_in_use, c->max_mux);
+		return;
+	}
+	/* The cycle: every credit held by a logoff thread waiting for a resource. */
+	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
+	KUNIT_EXPECT_EQ(test, k->diag_credits_free, 0);
+	KUNIT_EXPECT_EQ(test, k->diag_credits_held, c->max_mux);
+	KUNIT_EXPECT_EQ(test, k->diag_credit_waits, (u32)WQF_MUX_WAIT_RESOURCE);
+	KUNIT_EXPECT_EQ(test, k->diag_resource_waits, (u32)WQF_MUX_WAIT_CREDIT);
+	KUNIT_EXPECT_GE(test, k->diag_credit_thread, (s32)c->resources);
+	KUNIT_EXPECT_LT(test, k->diag_resource_thread, (s32)c->resources);
+	KUNIT_EXPECT_EQ(test, k->diag_resource, k->diag_resource_thread);
+	KUNIT_EXPECT_NE(test, k->diag_credit_pid, k->diag_resource_pid);
+	KUNIT_EXPECT_NE(test, k->diag_credit_pid, 0);
+	KUNIT_EXPECT_NE(test, k->diag_resource_pid, 0);
+	/* Writers, and logoff threads without a credit, wait for one. */
+	KUNIT_EXPECT_EQ(test, k->diag_credit_waiters,
+			c->resources + (c->threads - c->resources - c->max_mux));
+	KUNIT_EXPECT_EQ(test, k->writebacks, 0);
+	KUNIT_EXPECT_EQ(test, k->completed, 0);
+	KUNIT_EXPECT_GE(test, r->verdict_us, STALL_MS * 1000ULL);
+}
+
+/* Each fix where the bug deadlocks (max_mux 1, and below the line). */
+static const struct mux_case fix_cases[] = {
+	{ "raise-limit 2 threads 1 resource mux 1", RAISE, 2, 1, 1, COMPLETED },
+	{ "raise-limit 8 threads 2 resources mux 1", RAISE, 8, 2, 1, COMPLETED },
+	{ "release-first 2 threads 1 resource mux 1", RBW, 2, 1, 1, COMPLETED },
+	{ "release-first 8 threads 2 resources mux 1", RBW, 8, 2, 1, COMPLETED },
+	{ "release-first 16 threads 4 resources mux 3", RBW, 16, 4, 3, COMPLETED },
+	{ "serialise 2 threads 1 resource mux 1", SERIAL, 2, 1, 1, COMPLETED },
+	{ "serialise 8 threads 2 resources mux 1", SERIAL, 8, 2, 1, COMPLETED },
+};
+
+KUNIT_ARRAY_PARAM(fix, fix_cases, mux_case_desc);
+
+static void wqfault_mux_fix(struct kunit *test)
+{
+	const struct mux_case *c = test->param_value;
+	struct wqf_run *r = mux_run_case(test, c);
+	const struct wqf_mux *k = &r->mux;
+
+	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
+	mux_expect_released(test, r);
+	KUNIT_EXPECT_EQ(test, k->completed, c->threads);
+	KUNIT_EXPECT_EQ(test, k->writebacks, c->resources);
+	KUNIT_EXPECT_EQ(test, k->logoffs, c->threads - c->resources);
+	KUNIT_EXPECT_EQ(test, k->timed_out, 0);
+	KUNIT_EXPECT_LE(test, k->max_credits_in_use, k->credits);
+	switch (c->variant) {
+	case RAISE:
+		KUNIT_EXPECT_EQ(test, k->credits, k->credits_needed);
+		break;
+	case RBW:
+		/* Every logoff thread that found its resource held backed off. */
+		KUNIT_EXPECT_EQ(test, k->credits, c->max_mux);
+		KUNIT_EXPECT_GE(test, k->backoffs, 1);
+		KUNIT_EXPECT_LE(test, k->backoffs, c->threads - c->resources);
+		break;
+	case SERIAL:
+		/* One thread at a time: never more than one credit taken. */
+		KUNIT_EXPECT_EQ(test, k->max_credits_in_use, 1);
+		KUNIT_EXPECT_EQ(test, k->backoffs, 0);
+		break;
+	}
+}
+
+static const struct mux_case invalid_cases[] = {
+	{ "max_mux 0", BUGGY, 2, 1, 0, 0 },
+	{ "max_mux 257", BUGGY, 2, 1, 257, 0 },
+	{ "1 thread", BUGGY, 1, 1, 1, 0 },
+	{ "257 threads", BUGGY, 257, 1, 1, 0 },
+	{ "no resources", BUGGY, 2, 0, 1, 0 },
+	{ "as many resources as threads", BUGGY, 4, 4, 1, 0 },
+	{ "unknown variant", 4, 2, 1, 1, 0 },
+};
+
+KUNIT_ARRAY_PARAM(invalid, invalid_cases, mux_case_desc);
+
+static void wqfault_mux_invalid(struct kunit *test)
+{
+	const struct mux_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	mux_args(r, c);
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r->run_id, 0);
+}
+
+/* Knob limits the table cannot express: the window, and run flags. */
+static void wqfault_mux_invalid_limits(struct kunit *test)
+{
+	static const struct mux_case c = { "", BUGGY, 2, 1, 1, 0 };
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	mux_args(r, &c);
+	r->mux.window_us = 1000001;
+	r->stall_timeout_ms = 600000;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	mux_args(r, &c);
+	r->mux.window_us = STALL_MS * 500 + 1;	/* over half the stall timeout */
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	mux_args(r, &c);
+	r->flags = WQF_RUN_CONFIRM;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	mux_args(r, &c);
+	r->flags = WQF_RUN_NO_LOCKDEP;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	/* Exactly half the stall timeout is allowed. */
+	mux_args(r, &c);
+	r->variant = RAISE;
+	r->mux.window_us = STALL_MS * 500;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, r->verdict, (u32)COMPLETED);
+}
+
+static struct kunit_case wqfault_mux_cases[] = {
+	KUNIT_CASE_PARAM(wqfault_mux_threshold, threshold_gen_params),
+	KUNIT_CASE_PARAM(wqfault_mux_fix, fix_gen_params),
+	KUNIT_CASE_PARAM(wqfault_mux_invalid, invalid_gen_params),
+	KUNIT_CASE(wqfault_mux_invalid_limits),
+	{}
+};
+
+static struct kunit_suite wqfault_mux_suite = {
+	.name = "wqfault_mux",
+	.test_cases = wqfault_mux_cases,
+};
+
+kunit_test_suite(wqfault_mux_suite);

@@ -412,7 +412,8 @@ static int lockcb_setup(struct lockcb *lk)
 	return lk->svc_wq && lk->aux_wq ? 0 : -ENOMEM;
 }
 
-static void lockcb_teardown(struct lockcb *lk)
+/* Wait for every work item of the run: nothing touches the sessions after. */
+static void lockcb_stop(struct lockcb *lk)
 {
 	if (lk->svc_wq) {
 		cancel_delayed_work_sync(&lk->scan);
@@ -420,6 +421,11 @@ static void lockcb_teardown(struct lockcb *lk)
 	}
 	if (lk->aux_wq)
 		destroy_workqueue(lk->aux_wq);
+}
+
+/* Only after lockcb_results(): the tallies are read from these arrays. */
+static void lockcb_free(struct lockcb *lk)
+{
 	kvfree(lk->bystanders);
 	kvfree(lk->sessions);
 }
@@ -532,7 +538,7 @@ static int lockcb_run(struct wqf_ctx *ctx)
 			args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
 		wqf_ctx_abort(ctx);
 	}
-	lockcb_teardown(lk);
+	lockcb_stop(lk);
 	if (!ret) {
 		lockcb_results(lk);
 		if (args->verdict == WQF_VERDICT_COMPLETED &&
@@ -542,6 +548,7 @@ static int lockcb_run(struct wqf_ctx *ctx)
 			trace_wqfault_verdict(ctx->id, WQF_SCN_LOCKCB, args->variant,
 					      args->verdict, args->verdict_us);
 	}
+	lockcb_free(lk);
 	kfree(lk);
 	return ret;
 }

@@ -1075,7 +1075,7 @@ TEST_F(dev, abba_bad_knobs_are_einval)
 	struct wqf_run run;
 	size_t i;
 
-	for (i = 0; i < sizeof(abba_bad) / sizeof(abba_bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(abba_bad); i++) {
 		abba_args(&run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
 			  WQF_LOCK_MUTEX);
 		memcpy((char *)&run + abba_bad[i].offset, &abba_bad[i].value,

@@ -616,10 +616,12 @@ static void abba_human(const struct wqf_run *r, const char *variant)
 	}
 	printf("  diagnosis: AB-BA on resource %u, iteration %u (first at %.1f ms):\n",
 	       k->diag_resource, k->diag_iteration, k->first_cycle_us / 1000.0);
-	printf("    client %u (pid %u) holds the referral lock, waits for the connection lock\n",
-	       k->diag_client, k->diag_client_pid);
-	printf("    redirector %u (pid %u) holds the connection lock, waits for the referral lock\n",
-	       k->diag_redir, k->diag_redir_pid);
+	printf("    client %u (pid %u) holds the referral lock,", k->diag_client,
+	       k->diag_client_pid);
+	printf(" waits for the connection lock\n");
+	printf("    redirector %u (pid %u) holds the connection lock,", k->diag_redir,
+	       k->diag_redir_pid);
+	printf(" waits for the referral lock\n");
 }
 
 struct scn_cli {

@@ -267,7 +267,7 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 			struct abba_lock *l, struct abba_lock *held)
 {
 	unsigned long deadline = jiffies + ab->stall;
-	bool seen = false, waiting = false;
+	bool seen = false, waiting = false, grace = false;
 	int ret;
 
 	if (ab->annotate)
@@ -301,7 +301,15 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 				break;
 			}
 		}
-		if (time_after(jiffies, deadline)) {
+		/*
+		 * A stall is confirmed over a short grace period of real tries,
+		 * as in starve: a guest descheduled by a busy host sees its
+		 * jiffies jump, and a healthy wait must not look stalled.
+		 */
+		if (time_after(jiffies, deadline) && !grace) {
+			grace = true;
+			deadline = jiffies + max(ab->stall / 100, 3UL);
+		} else if (time_after(jiffies, deadline)) {
 			p->timed_out++;
 			abba_stall(ab, p);
 			ret = -ETIMEDOUT;

@@ -994,8 +994,11 @@ FIXTURE_TEARDOWN(abba)
 		close(self->fd);
 }
 
+/* Runs that should complete never wait for the stall: a wide margin. */
+#define ABBA_FIXED_STALL_MS	2000
+
 static void abba_args(struct wqf_run *run, __u32 variant, __u32 mode,
-		      __u32 resource, __u32 lock)
+		      __u32 resource, __u32 lock, __u32 stall_ms)
 {
 	memset(run, 0, sizeof(*run));
 	run->size = sizeof(*run);
@@ -1003,7 +1006,7 @@ static void abba_args(struct wqf_run *run, __u32 variant, __u32 mode,
 	run->variant = variant;
 	/* Lockdep reports once per boot; its own VM boot checks the report. */
 	run->flags = WQF_RUN_NO_LOCKDEP;
-	run->stall_timeout_ms = ST_STALL_MS;
+	run->stall_timeout_ms = stall_ms;
 	run->abba.mode = mode;
 	run->abba.resource = resource;
 	run->abba.lock = lock;
@@ -1019,7 +1022,8 @@ TEST_F(abba, verdict)
 	struct wqf_run run;
 
 	abba_args(&run, variant->variant, variant->mode, variant->resource,
-		  variant->lock);
+		  variant->lock, variant->verdict == WQF_VERDICT_DEADLOCK ?
+		  ST_STALL_MS : ABBA_FIXED_STALL_MS);
 	k = &run.abba;
 	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
 	TH_LOG("verdict %u: completed=%u cycles=%u timed_out=%u", run.verdict,
@@ -1077,7 +1081,7 @@ TEST_F(dev, abba_bad_knobs_are_einval)
 
 	for (i = 0; i < ARRAY_SIZE(abba_bad); i++) {
 		abba_args(&run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
-			  WQF_LOCK_MUTEX);
+			  WQF_LOCK_MUTEX, ST_STALL_MS);
 		memcpy((char *)&run + abba_bad[i].offset, &abba_bad[i].value,
 		       sizeof(abba_bad[i].value));
 		EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run)) {

@@ -528,8 +528,13 @@ static u32 abba_drive(struct abba *ab)
 	}
 	if (ab->deadlocked)
 		return WQF_VERDICT_DEADLOCK;
+	/* Aborted, and every client ended before the driver looked. */
+	if (wqf_ctx_aborted(ab->ctx))
+		return WQF_VERDICT_ABORTED;
 	/* Race mode: the cycle closed, and only the back-off got out of it. */
-	return READ_ONCE(ab->diagnosed) ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
+	if (k->mode == WQF_ABBA_RACE && READ_ONCE(ab->diagnosed))
+		return WQF_VERDICT_DEADLOCK;
+	return WQF_VERDICT_COMPLETED;
 }
 
 static void abba_results(struct abba *ab)

@@ -1093,6 +1093,28 @@ TEST_F(dev, abba_bad_knobs_are_einval)
 	EXPECT_TRUE(device_works(self->fd));
 }
 
+/* A cycle held for a 20 s stall timeout ends at once on WQF_IOC_ABORT. */
+TEST_F_TIMEOUT(dev, abba_abort_from_other_thread, 60)
+{
+	struct runner a = { .fd = self->fd, .ret = -1 };
+
+	abba_args(&a.run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
+		  WQF_LOCK_MUTEX, ST_LONG_STALL_MS);
+	ASSERT_EQ(0, pthread_create(&a.thread, NULL, runner_fn, &a));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(0, ioctl(self->fd, WQF_IOC_ABORT, NULL));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+
+	ASSERT_EQ(0, a.ret) {
+		TH_LOG("run: errno %d", a.err);
+	}
+	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
+	EXPECT_LT(a.run.elapsed_us, ST_ABORT_BOUND_US);
+	EXPECT_LT(a.wall_us, ST_ABORT_BOUND_US);
+	EXPECT_EQ(0, a.run.abba.completed);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
 TEST_F(dev, abba_listed)
 {
 	struct wqf_scenario_info info;

@@ -12,6 +12,7 @@ static const struct wqf_scenario * const wqf_scenarios[] = {
 	&wqf_scn_starve,
 	&wqf_scn_lockcb,
 	&wqf_scn_mux,
+	&wqf_scn_abba,
 	&wqf_scn_leak,
 };
 

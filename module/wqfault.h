@@ -81,6 +81,7 @@ extern const struct wqf_scenario wqf_scn_starve;
 extern const struct wqf_scenario wqf_scn_lockcb;
 extern const struct wqf_scenario wqf_scn_mux;
 extern const struct wqf_scenario wqf_scn_leak;
+extern const struct wqf_scenario wqf_scn_abba;
 
 const struct wqf_scenario *wqf_scenario_at(u32 index);
 const struct wqf_scenario *wqf_scenario_by_id(u32 id);

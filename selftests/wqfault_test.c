@@ -1477,4 +1477,220 @@ TEST_F(dev, mux_short_struct_is_einval)
 	EXPECT_TRUE(device_works(self->fd));
 }
 
+/*
+ * abba through the UAPI: the forced interleaving deadlocks on one resource
+ * and completes on different ones; the ordered variant always completes;
+ * race mode's count is a measurement whose bookkeeping must add up.
+ */
+#define ABBA_CLIENTS	2
+#define ABBA_ITERS	50
+
+FIXTURE(abba) {
+	int fd;
+};
+
+FIXTURE_VARIANT(abba) {
+	__u32 variant;
+	__u32 mode;
+	__u32 resource;
+	__u32 lock;
+	__u32 verdict;	/* 0: race mode on one resource, measured */
+};
+
+FIXTURE_VARIANT_ADD(abba, buggy_trigger_same) {
+	.variant = WQF_ABBA_BUGGY, .mode = WQF_ABBA_TRIGGER,
+	.resource = WQF_ABBA_SAME, .lock = WQF_LOCK_MUTEX,
+	.verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(abba, buggy_trigger_same_rwsem) {
+	.variant = WQF_ABBA_BUGGY, .mode = WQF_ABBA_TRIGGER,
+	.resource = WQF_ABBA_SAME, .lock = WQF_LOCK_RWSEM,
+	.verdict = WQF_VERDICT_DEADLOCK,
+};
+
+FIXTURE_VARIANT_ADD(abba, buggy_trigger_different) {
+	.variant = WQF_ABBA_BUGGY, .mode = WQF_ABBA_TRIGGER,
+	.resource = WQF_ABBA_DIFFERENT, .lock = WQF_LOCK_MUTEX,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(abba, buggy_race_different) {
+	.variant = WQF_ABBA_BUGGY, .mode = WQF_ABBA_RACE,
+	.resource = WQF_ABBA_DIFFERENT, .lock = WQF_LOCK_MUTEX,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(abba, buggy_race_same) {
+	.variant = WQF_ABBA_BUGGY, .mode = WQF_ABBA_RACE,
+	.resource = WQF_ABBA_SAME, .lock = WQF_LOCK_MUTEX,
+	.verdict = 0,
+};
+
+FIXTURE_VARIANT_ADD(abba, ordered_trigger_same) {
+	.variant = WQF_ABBA_ORDERED, .mode = WQF_ABBA_TRIGGER,
+	.resource = WQF_ABBA_SAME, .lock = WQF_LOCK_MUTEX,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(abba, ordered_race_same_rwsem) {
+	.variant = WQF_ABBA_ORDERED, .mode = WQF_ABBA_RACE,
+	.resource = WQF_ABBA_SAME, .lock = WQF_LOCK_RWSEM,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_SETUP(abba)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(abba)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* Runs that should complete never wait for the stall: a wide margin. */
+#define ABBA_FIXED_STALL_MS	2000
+
+static void abba_args(struct wqf_run *run, __u32 variant, __u32 mode,
+		      __u32 resource, __u32 lock, __u32 stall_ms)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = WQF_SCN_ABBA;
+	run->variant = variant;
+	/* Lockdep reports once per boot; its own VM boot checks the report. */
+	run->flags = WQF_RUN_NO_LOCKDEP;
+	run->stall_timeout_ms = stall_ms;
+	run->abba.mode = mode;
+	run->abba.resource = resource;
+	run->abba.lock = lock;
+	run->abba.clients = ABBA_CLIENTS;
+	run->abba.iterations = mode == WQF_ABBA_TRIGGER &&
+			       variant == WQF_ABBA_BUGGY &&
+			       resource == WQF_ABBA_SAME ? 1 : ABBA_ITERS;
+}
+
+TEST_F(abba, verdict)
+{
+	struct wqf_abba *k;
+	struct wqf_run run;
+
+	abba_args(&run, variant->variant, variant->mode, variant->resource,
+		  variant->lock, variant->verdict == WQF_VERDICT_DEADLOCK ?
+		  ST_STALL_MS : ABBA_FIXED_STALL_MS);
+	k = &run.abba;
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	TH_LOG("verdict %u: completed=%u cycles=%u timed_out=%u", run.verdict,
+	       k->completed, k->cycles, k->timed_out);
+	if (variant->verdict == WQF_VERDICT_COMPLETED) {
+		EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict);
+		EXPECT_EQ(ABBA_CLIENTS * ABBA_ITERS, k->completed);
+		EXPECT_EQ(0, k->cycles);
+		EXPECT_EQ(0, k->timed_out);
+		EXPECT_EQ(0, k->diag_cycle);
+		return;
+	}
+	if (variant->verdict == WQF_VERDICT_DEADLOCK) {
+		ASSERT_EQ(WQF_VERDICT_DEADLOCK, run.verdict);
+		EXPECT_EQ(1, k->diag_cycle);
+		EXPECT_EQ(0, k->diag_client);
+		EXPECT_EQ(1, k->diag_redir);
+		EXPECT_NE(0, k->diag_client_pid);
+		EXPECT_NE(0, k->diag_redir_pid);
+		EXPECT_NE(k->diag_client_pid, k->diag_redir_pid);
+		EXPECT_EQ(1, k->cycles);
+		EXPECT_EQ(0, k->completed);
+		EXPECT_LE(ST_STALL_MS * 1000ULL, run.verdict_us);
+		return;
+	}
+	/* Race mode on one resource: measured, so only the bookkeeping. */
+	EXPECT_EQ(ABBA_CLIENTS * ABBA_ITERS, k->completed + k->cycles);
+	EXPECT_GE(ABBA_ITERS, k->cycles);
+	EXPECT_EQ(0, k->timed_out);
+	EXPECT_EQ(k->cycles ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED, run.verdict);
+	EXPECT_EQ(!!k->cycles, k->diag_cycle);
+}
+
+/* One __u32 of a valid buggy trigger run changed to a bad value. */
+static const struct {
+	size_t offset;
+	__u32 value;
+} abba_bad[] = {
+	{ offsetof(struct wqf_run, abba.clients), 0 },
+	{ offsetof(struct wqf_run, abba.clients), 65 },
+	{ offsetof(struct wqf_run, abba.iterations), 0 },
+	{ offsetof(struct wqf_run, abba.lock), WQF_LOCK_SPINLOCK },
+	/* 2 clients x 75 ms, twice, reaches the 300 ms stall timeout. */
+	{ offsetof(struct wqf_run, abba.race_window_us), ST_STALL_MS * 1000 / 4 },
+	{ offsetof(struct wqf_run, abba.mode), 2 },
+	{ offsetof(struct wqf_run, abba.resource), 2 },
+	{ offsetof(struct wqf_run, abba.pad), 1 },
+};
+
+/* Once, not per abba variant: the dev fixture. */
+TEST_F(dev, abba_bad_knobs_are_einval)
+{
+	struct wqf_run run;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(abba_bad); i++) {
+		abba_args(&run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
+			  WQF_LOCK_MUTEX, ST_STALL_MS);
+		memcpy((char *)&run + abba_bad[i].offset, &abba_bad[i].value,
+		       sizeof(abba_bad[i].value));
+		EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run)) {
+			TH_LOG("case %zu accepted: verdict %u", i, run.verdict);
+		}
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(WQF_VERDICT_NONE, run.verdict);
+	}
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+/* A cycle held for a 20 s stall timeout ends at once on WQF_IOC_ABORT. */
+TEST_F_TIMEOUT(dev, abba_abort_from_other_thread, 60)
+{
+	struct runner a = { .fd = self->fd, .ret = -1 };
+
+	abba_args(&a.run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
+		  WQF_LOCK_MUTEX, ST_LONG_STALL_MS);
+	ASSERT_EQ(0, pthread_create(&a.thread, NULL, runner_fn, &a));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(0, ioctl(self->fd, WQF_IOC_ABORT, NULL));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+
+	ASSERT_EQ(0, a.ret) {
+		TH_LOG("run: errno %d", a.err);
+	}
+	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
+	EXPECT_LT(a.run.elapsed_us, ST_ABORT_BOUND_US);
+	EXPECT_LT(a.wall_us, ST_ABORT_BOUND_US);
+	EXPECT_EQ(0, a.run.abba.completed);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+TEST_F(dev, abba_listed)
+{
+	struct wqf_scenario_info info;
+	__u32 i;
+
+	for (i = 0;; i++) {
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		info.index = i;
+		ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+		if (info.id == WQF_SCN_ABBA)
+			break;
+	}
+	EXPECT_STREQ("abba", info.name);
+	ASSERT_EQ(2, info.nr_variants);
+	EXPECT_STREQ("buggy", info.variants[WQF_ABBA_BUGGY]);
+	EXPECT_STREQ("ordered", info.variants[WQF_ABBA_ORDERED]);
+}
+
 TEST_HARNESS_MAIN

@@ -83,6 +83,14 @@ static void print_usage(FILE *f)
 		"  --confirm               on a stall, raise max_active by one and report\n"
 		"run options (lockcb):\n"
 		"  --variant=NAME          buggy | fixed (default buggy)\n"
+		"  --lock=KIND             mutex | spinlock | rwsem (default mutex)\n"
+		"  --path=P                direct | flush: how a completion needs the lock\n"
+		"  --sessions=N            sessions in the table (default 8)\n"
+		"  --expired=N             sessions the scanner expires (default: all)\n"
+		"  --idle-ms=N             the scanner runs after N ms (default 10)\n"
+		"  --bystanders=N          unrelated items on the scanner's queue (default 4)\n"
+		"  --closers=N             sessions a client closes while the scanner runs\n"
+		"  --no-lockdep            no might_lock() annotations (lockdep stays quiet)\n"
 		"run options (mux):\n"
 		"  --variant=NAME          buggy | raise-limit | release-first | serialise\n"
 		"                          (default buggy; release-before-wait = release-first)\n"
@@ -93,13 +101,14 @@ static void print_usage(FILE *f)
 		"  --window-us=N           race window: how long a writer holds its resource\n"
 		"                          before it needs a credit, at most (default 50000,\n"
 		"                          or half the stall timeout if that is less)\n"
-		"  --lock=KIND             mutex | spinlock | rwsem (default mutex)\n"
-		"  --path=P                direct | flush: how a completion needs the lock\n"
-		"  --sessions=N            sessions in the table (default 8)\n"
-		"  --expired=N             sessions the scanner expires (default: all)\n"
-		"  --idle-ms=N             the scanner runs after N ms (default 10)\n"
-		"  --bystanders=N          unrelated items on the scanner's queue (default 4)\n"
-		"  --closers=N             sessions a client closes while the scanner runs\n"
+		"run options (abba):\n"
+		"  --variant=NAME          buggy | ordered (default buggy)\n"
+		"  --mode=M                trigger | race (default trigger)\n"
+		"  --clients=N             clients; even ones take the client path (default 2)\n"
+		"  --resource=R            same | different (default same)\n"
+		"  --lock=KIND             mutex | rwsem (default mutex)\n"
+		"  --race-window-us=N      delay between a client's two acquisitions\n"
+		"  --iterations=N          opens per client (default 1; race: 1000)\n"
 		"  --no-lockdep            no might_lock() annotations (lockdep stays quiet)\n"
 		"run options (leak):\n"
 		"  --variant=NAME          buggy | fixed (default buggy)\n"
@@ -746,6 +755,105 @@ static void mux_human(const struct wqf_run *r, const char *variant)
 	printf(" %u threads wait for a credit\n", k->diag_credit_waiters);
 }
 
+static const char *const abba_modes[] = { "trigger", "race" };
+
+static const char *const abba_resources[] = { "same", "different" };
+
+static int abba_opt(const char *a, struct run_opts *o)
+{
+	struct wqf_abba *k = &o->run.abba;
+	const struct num_opt nums[] = {
+		{ "--clients", 0, UINT_MAX, &k->clients, 1 },
+		{ "--race-window-us", 0, UINT_MAX, &k->race_window_us, 1 },
+		{ "--iterations", 0, UINT_MAX, &k->iterations, 1 },
+	};
+	int r;
+
+	r = parse_num(a, nums, ARRAY_SIZE(nums));
+	if (!r)
+		r = parse_word(a, "--mode", abba_modes, ARRAY_SIZE(abba_modes), &k->mode);
+	if (!r)
+		r = parse_word(a, "--resource", abba_resources,
+			       ARRAY_SIZE(abba_resources), &k->resource);
+	if (!r)
+		r = parse_word(a, "--lock", lock_kinds, ARRAY_SIZE(lock_kinds), &k->lock);
+	if (r)
+		return r;
+	if (strcmp(a, "--no-lockdep"))
+		return 0;
+	o->run.flags |= WQF_RUN_NO_LOCKDEP;
+	return 1;
+}
+
+static void abba_init(struct run_opts *o)
+{
+	o->run.abba.clients = 2;
+}
+
+static void abba_finish(struct run_opts *o)
+{
+	struct wqf_abba *k = &o->run.abba;
+
+	if (!k->iterations)
+		k->iterations = k->mode == WQF_ABBA_RACE ? 1000 : 1;
+}
+
+static void abba_json(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_abba *k = &r->abba;
+
+	printf("{\"scenario\":\"abba\",\"variant\":\"%s\",\"verdict\":\"%s\",",
+	       variant, verdict_name(r->verdict));
+	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
+	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
+	       (unsigned long long)r->verdict_us);
+	printf("\"stall_timeout_ms\":%u,\"flags\":%u,\"mode\":\"%s\",\"clients\":%u,",
+	       r->stall_timeout_ms, r->flags,
+	       name_of(abba_modes, ARRAY_SIZE(abba_modes), k->mode), k->clients);
+	printf("\"resource\":\"%s\",\"lock\":\"%s\",\"race_window_us\":%u,",
+	       name_of(abba_resources, ARRAY_SIZE(abba_resources), k->resource),
+	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock), k->race_window_us);
+	printf("\"iterations\":%u,\"completed\":%u,\"cycles\":%u,\"timed_out\":%u,",
+	       k->iterations, k->completed, k->cycles, k->timed_out);
+	printf("\"first_cycle_us\":%llu,\"diag_cycle\":%u,\"diag_resource\":%u,",
+	       (unsigned long long)k->first_cycle_us, k->diag_cycle, k->diag_resource);
+	printf("\"diag_iteration\":%u,\"diag_client\":%u,\"diag_client_pid\":%u,",
+	       k->diag_iteration, k->diag_client, k->diag_client_pid);
+	printf("\"diag_redir\":%u,\"diag_redir_pid\":%u,\"diag_waiter_pid\":%u}\n",
+	       k->diag_redir, k->diag_redir_pid, k->diag_waiter_pid);
+}
+
+static void abba_human(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_abba *k = &r->abba;
+
+	printf("abba %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
+	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
+	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	printf("  %s mode, %u clients on %s resource%s, %s, race window %u us, %u iterations\n",
+	       name_of(abba_modes, ARRAY_SIZE(abba_modes), k->mode), k->clients,
+	       k->resource == WQF_ABBA_SAME ? "the same" : "different",
+	       k->resource == WQF_ABBA_SAME ? "" : "s",
+	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
+	       k->race_window_us, k->iterations);
+	printf("  opens completed %u, cycles closed %u, waits timed out %u\n",
+	       k->completed, k->cycles, k->timed_out);
+	if (!k->diag_cycle) {
+		if (r->verdict == WQF_VERDICT_DEADLOCK)
+			printf("  diagnosis: pid %u stalled on resource %u; no cycle found\n",
+			       k->diag_waiter_pid, k->diag_resource);
+		return;
+	}
+	printf("  diagnosis: AB-BA on resource %u, iteration %u (first at %.1f ms):\n",
+	       k->diag_resource, k->diag_iteration, k->first_cycle_us / 1000.0);
+	printf("    client %u (pid %u) holds the referral lock,", k->diag_client,
+	       k->diag_client_pid);
+	printf(" waits for the connection lock\n");
+	printf("    redirector %u (pid %u) holds the connection lock,", k->diag_redir,
+	       k->diag_redir_pid);
+	printf(" waits for the referral lock\n");
+}
+
 struct scn_cli {
 	const char *name;
 	void (*init)(struct run_opts *o);
@@ -758,6 +866,7 @@ struct scn_cli {
 static const struct scn_cli scn_clis[] = {
 	{ "starve", starve_init, starve_opt, starve_finish, starve_human, starve_json },
 	{ "lockcb", lockcb_init, lockcb_opt, lockcb_finish, lockcb_human, lockcb_json },
+	{ "abba", abba_init, abba_opt, abba_finish, abba_human, abba_json },
 	{ "mux", mux_init, mux_opt, mux_finish, mux_human, mux_json },
 	{ "leak", leak_init, leak_opt, leak_finish, leak_human, leak_json },
 };

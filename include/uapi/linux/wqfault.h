@@ -54,6 +54,8 @@ struct wqf_version {
  * @WQF_SCN_MUX: one outstanding request allowed: a logoff thread holds the
  *               only request credit while it waits for a resource whose
  *               holder needs a credit to write back
+ * @WQF_SCN_ABBA: a DFS layer and a redirector take their two locks in
+ *                opposite orders (AB-BA)
  * @WQF_SCN_LEAK: a failed close on an error path leaves an exclusive open
  *                in the session table; a later retry gets EBUSY
  */
@@ -61,6 +63,7 @@ enum wqf_scenario_id {
 	WQF_SCN_STARVE = 1,
 	WQF_SCN_LOCKCB = 2,
 	WQF_SCN_MUX = 3,
+	WQF_SCN_ABBA = 4,
 	WQF_SCN_LEAK = 5,
 };
 
@@ -496,6 +499,97 @@ struct wqf_mux {
 };
 
 /**
+ * enum wqf_abba_variant - variants of WQF_SCN_ABBA
+ * @WQF_ABBA_BUGGY: the client path holds the referral entry lock while it
+ *                  calls into the redirector (DFS, then connection lock);
+ *                  connection setup refreshes the referral under the
+ *                  connection lock (connection, then DFS lock)
+ * @WQF_ABBA_ORDERED: the client path drops the referral entry lock before
+ *                    calling into the redirector: one lock order left
+ */
+enum wqf_abba_variant {
+	WQF_ABBA_BUGGY = 0,
+	WQF_ABBA_ORDERED = 1,
+};
+
+/**
+ * enum wqf_abba_mode - how the two paths meet
+ * @WQF_ABBA_TRIGGER: a handshake forces the interleaving: each party holds
+ *                    its first lock and waits (bounded) until its partner
+ *                    holds its own first lock, then takes its second
+ * @WQF_ABBA_RACE: free-running; a cycle that closes is counted and broken
+ *                 by the client path backing off
+ */
+enum wqf_abba_mode {
+	WQF_ABBA_TRIGGER = 0,
+	WQF_ABBA_RACE = 1,
+};
+
+/**
+ * enum wqf_abba_resource - which resource the clients open
+ * @WQF_ABBA_SAME: every client opens resource 0: one referral entry lock
+ *                 and one connection lock for all
+ * @WQF_ABBA_DIFFERENT: client i opens resource i: lock instances of its own
+ */
+enum wqf_abba_resource {
+	WQF_ABBA_SAME = 0,
+	WQF_ABBA_DIFFERENT = 1,
+};
+
+/**
+ * struct wqf_abba - knobs and results of WQF_SCN_ABBA
+ * @mode: (in) enum wqf_abba_mode
+ * @clients: (in) clients, 1 to 64; even-numbered ones take the client path
+ *           (DFS lock first), odd-numbered ones the redirector path
+ *           (connection lock first); client i's partner is client i ^ 1
+ * @resource: (in) enum wqf_abba_resource
+ * @lock: (in) enum wqf_lock_kind of both locks: WQF_LOCK_MUTEX or
+ *        WQF_LOCK_RWSEM (taken for write); not WQF_LOCK_SPINLOCK
+ * @race_window_us: (in) delay between a party's two acquisitions, 0 to
+ *                  100,000; times @clients, below half the stall timeout
+ * @iterations: (in) opens each client makes, 1 to 100,000
+ * @completed: (out) opens that got both locks
+ * @cycles: (out) opens in which the AB-BA cycle closed: the client path
+ *          held the DFS lock and waited for the connection lock, held by a
+ *          redirector path waiting for that DFS lock
+ * @timed_out: (out) waits for a lock that reached the stall timeout
+ * @diag_cycle: (out) 1 if the diagnosis found the cycle, 0 if not
+ * @diag_resource: (out) at the first cycle or stall: the resource
+ * @diag_iteration: (out) the client path's iteration at that moment
+ * @diag_client: (out) the client-path party in the cycle: it holds the
+ *               DFS lock and waits for the connection lock
+ * @diag_client_pid: (out) its pid
+ * @diag_redir: (out) the redirector-path party: it holds the connection
+ *              lock and waits for the DFS lock
+ * @diag_redir_pid: (out) its pid
+ * @diag_waiter_pid: (out) pid of the party whose wait timed out (trigger
+ *                   mode) or that found the cycle (race mode)
+ * @pad: must be zero
+ * @first_cycle_us: (out) from the start of the run to the first cycle
+ */
+struct wqf_abba {
+	__u32 mode;
+	__u32 clients;
+	__u32 resource;
+	__u32 lock;
+	__u32 race_window_us;
+	__u32 iterations;
+	__u32 completed;
+	__u32 cycles;
+	__u32 timed_out;
+	__u32 diag_cycle;
+	__u32 diag_resource;
+	__u32 diag_iteration;
+	__u32 diag_client;
+	__u32 diag_client_pid;
+	__u32 diag_redir;
+	__u32 diag_redir_pid;
+	__u32 diag_waiter_pid;
+	__u32 pad;
+	__u64 first_cycle_us;
+};
+
+/**
  * define WQF_RUN_CONFIRM - on a stall, raise max_active by one
  * (workqueue_set_max_active()) and report whether the stall cleared
  * (starve)
@@ -503,7 +597,7 @@ struct wqf_mux {
 #define WQF_RUN_CONFIRM		(1U << 0)
 /**
  * define WQF_RUN_NO_LOCKDEP - leave out the might_lock() annotations that
- * let lockdep report the bug (lockcb); lockdep reports once per boot
+ * let lockdep report the bug (lockcb, abba); lockdep reports once per boot
  */
 #define WQF_RUN_NO_LOCKDEP	(1U << 1)
 /**
@@ -532,6 +626,7 @@ struct wqf_mux {
  * @lockcb: (in/out) knobs and results when @scenario is WQF_SCN_LOCKCB
  * @leak: (in/out) knobs and results when @scenario is WQF_SCN_LEAK
  * @mux: (in/out) knobs and results when @scenario is WQF_SCN_MUX
+ * @abba: (in/out) knobs and results when @scenario is WQF_SCN_ABBA
  */
 struct wqf_run {
 	__u32 size;
@@ -547,6 +642,7 @@ struct wqf_run {
 	struct wqf_lockcb lockcb;
 	struct wqf_leak leak;
 	struct wqf_mux mux;
+	struct wqf_abba abba;
 };
 
 /** define WQF_IOC_VERSION - report the ABI version and features */

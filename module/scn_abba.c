@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abba: two layers take two locks in opposite orders.
+ *
+ * A DFS layer with a referral entry lock per resource and a redirector
+ * with a connection lock per resource. The client path (opening a file)
+ * takes the referral entry lock, then calls into the redirector, which
+ * takes the connection lock. The redirector path (connection setup
+ * refreshing the referral) takes the connection lock, then the referral
+ * entry lock. Two clients on the same resource at once, one on each path,
+ * close an AB-BA cycle; on different resources they use different lock
+ * instances and nothing closes.
+ *
+ * Recoverable, as lockcb: each acquisition is announced to lockdep with
+ * might_lock() (so a debug kernel reports the inversion as soon as both
+ * orders have been seen, whether or not a run ever hangs) and then taken
+ * with trylock until the stall timeout. A stalled wait records DEADLOCK,
+ * names the cycle from the recorded lock owners and what each party waits
+ * for, aborts, and every party unwinds. See Documentation/scenarios.rst.
+ *
+ * Fix (ordered): the client path drops the referral entry lock before it
+ * calls into the redirector, so only "connection, then referral" remains.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": abba: " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "wqfault.h"
+#include "trace.h"
+
+#define ABBA_MAX_CLIENTS	64
+#define ABBA_MAX_ITERATIONS	100000
+#define ABBA_MAX_WINDOW_US	100000
+
+struct abba_party;
+
+/* One lock of a resource, and who holds it (for the diagnosis). */
+struct abba_lock {
+	union {				/* per k->lock */
+		struct mutex mutex;
+		struct rw_semaphore rwsem;
+	};
+	struct abba_party *owner;
+	atomic_t waiters;		/* parties polling for it */
+	const char *name;		/* "referral" or "connection" */
+};
+
+/* One remote resource: its referral entry and its connection. */
+struct abba_res {
+	struct abba_lock dfs;		/* the DFS layer's referral entry lock */
+	struct abba_lock conn;		/* the redirector's connection lock */
+	u32 id;
+};
+
+struct abba;
+
+/* A client: a work item that opens its resource @iterations times. */
+struct abba_party {
+	struct work_struct work;
+	struct abba *ab;
+	struct abba_res *res;
+	struct abba_lock *wants;	/* the lock it is trying to take */
+	u32 id;
+	bool redir;			/* redirector path: connection lock first */
+	pid_t pid;
+	u32 iter;
+	u32 held_iter;			/* handshake: last iteration + 1 it held its first lock */
+	bool done;			/* its loop has ended */
+	struct abba_party *backed_off_from;	/* race mode: the cycle's other party */
+	u32 completed;
+	u32 cycles;
+	u32 timed_out;
+};
+
+struct abba_lock_ops {
+	const char *name;
+	bool (*trylock)(struct abba_lock *l);
+	void (*unlock)(struct abba_lock *l);
+	void (*might)(struct abba_lock *l);	/* lockdep: about to take it */
+};
+
+struct abba {
+	struct wqf_ctx *ctx;
+	struct wqf_abba *k;
+	const struct abba_lock_ops *ops;
+	struct abba_res *res;
+	u32 nr_res;
+	struct abba_party *parties;
+	struct workqueue_struct *wq;
+	struct completion go;		/* start gate: every client ready */
+	wait_queue_head_t progress;
+	atomic_t events;		/* progress counter for the driver */
+	atomic_t ready;			/* clients at the start gate */
+	atomic_t left;			/* clients still to end */
+	bool deadlocked;		/* a wait reached the stall timeout */
+	bool diagnosed;			/* the diag_* fields are filled */
+	ktime_t start;
+	unsigned long stall;		/* jiffies */
+	bool annotate;			/* might_lock() for lockdep */
+};
+
+static bool ab_mutex_trylock(struct abba_lock *l) { return mutex_trylock(&l->mutex); }
+static void ab_mutex_unlock(struct abba_lock *l) { mutex_unlock(&l->mutex); }
+static void ab_mutex_might(struct abba_lock *l) { might_lock(&l->mutex); }
+static bool ab_rwsem_trylock(struct abba_lock *l) { return down_write_trylock(&l->rwsem); }
+static void ab_rwsem_unlock(struct abba_lock *l) { up_write(&l->rwsem); }
+static void ab_rwsem_might(struct abba_lock *l) { might_lock(&l->rwsem); }
+
+static const struct abba_lock_ops abba_locks[] = {
+	[WQF_LOCK_MUTEX] = {
+		.name = "mutex", .trylock = ab_mutex_trylock,
+		.unlock = ab_mutex_unlock, .might = ab_mutex_might,
+	},
+	[WQF_LOCK_RWSEM] = {
+		.name = "rwsem", .trylock = ab_rwsem_trylock,
+		.unlock = ab_rwsem_unlock, .might = ab_rwsem_might,
+	},
+};
+
+/*
+ * Lockdep classes of their own per variant (and lock kind), as in lockcb:
+ * a buggy run's "referral, then connection" and "connection, then
+ * referral" must not be held against a later ordered run in the same boot.
+ */
+static struct lock_class_key abba_keys[2][2][2];	/* [variant][mutex/rwsem][dfs/conn] */
+static const char * const abba_key_names[2][2] = {
+	[WQF_ABBA_BUGGY] = { "wqf_abba_dfs_buggy", "wqf_abba_conn_buggy" },
+	[WQF_ABBA_ORDERED] = { "wqf_abba_dfs_ordered", "wqf_abba_conn_ordered" },
+};
+
+static const char * const abba_variants[] = {
+	[WQF_ABBA_BUGGY] = "buggy",
+	[WQF_ABBA_ORDERED] = "ordered",
+};
+
+static const char * const abba_modes[] = {
+	[WQF_ABBA_TRIGGER] = "trigger",
+	[WQF_ABBA_RACE] = "race",
+};
+
+static const char * const abba_resources[] = {
+	[WQF_ABBA_SAME] = "same",
+	[WQF_ABBA_DIFFERENT] = "different",
+};
+
+static void abba_event(struct abba *ab)
+{
+	atomic_inc(&ab->events);
+	wake_up(&ab->progress);
+}
+
+static void abba_release(struct abba *ab, struct abba_lock *l)
+{
+	WRITE_ONCE(l->owner, NULL);
+	ab->ops->unlock(l);
+}
+
+/*
+ * Is @q in an AB-BA cycle with the owner of the lock it wants? Returns that
+ * owner: it holds what @q wants and wants what @q holds.
+ */
+static struct abba_party *abba_partner_in_cycle(struct abba_party *q)
+{
+	struct abba_lock *want = READ_ONCE(q->wants);
+	struct abba_party *o = want ? READ_ONCE(want->owner) : NULL;
+	struct abba_lock *back;
+
+	if (!o || o == q)
+		return NULL;
+	back = READ_ONCE(o->wants);
+	if (!back || READ_ONCE(back->owner) != q || READ_ONCE(want->owner) != o)
+		return NULL;
+	return o;
+}
+
+/* Fill the diag_* fields once, with the cycle of @a and @b if any. */
+static void abba_diagnose(struct abba *ab, struct abba_party *a,
+			  struct abba_party *b, struct abba_party *waiter)
+{
+	struct wqf_abba *k = ab->k;
+	struct abba_party *c = a, *r = b;
+
+	if (xchg(&ab->diagnosed, true))
+		return;
+	k->diag_waiter_pid = waiter->pid;
+	k->diag_resource = waiter->res->id;
+	k->diag_iteration = READ_ONCE(waiter->iter);
+	k->first_cycle_us = 0;
+	if (!a || !b)
+		return;
+	if (c->redir)
+		swap(c, r);
+	k->diag_cycle = 1;
+	k->diag_resource = c->res->id;
+	k->diag_iteration = READ_ONCE(c->iter);
+	k->diag_client = c->id;
+	k->diag_client_pid = c->pid;
+	k->diag_redir = r->id;
+	k->diag_redir_pid = r->pid;
+	k->first_cycle_us = ktime_us_delta(ktime_get(), ab->start);
+}
+
+/*
+ * A wait of @p reached the stall timeout: the verdict. Walk "waits for a
+ * lock owned by" from @p (it may be a bystander queued behind the cycle)
+ * to find the cycle, then abort the run.
+ */
+static void abba_stall(struct abba *ab, struct abba_party *p)
+{
+	struct abba_party *q = p, *o = NULL;
+	struct wqf_abba *k = ab->k;
+	u32 i;
+
+	if (xchg(&ab->deadlocked, true))
+		return;
+	for (i = 0; q && i <= k->clients; i++) {
+		struct abba_lock *want = READ_ONCE(q->wants);
+
+		o = abba_partner_in_cycle(q);
+		if (o)
+			break;
+		q = want ? READ_ONCE(want->owner) : NULL;
+	}
+	abba_diagnose(ab, o ? q : NULL, o, p);
+	k->diag_waiter_pid = p->pid;
+	ab->ctx->args->verdict_us = ktime_us_delta(ktime_get(), ab->start);
+	trace_wqfault_verdict(ab->ctx->id, WQF_SCN_ABBA, ab->ctx->args->variant,
+			      WQF_VERDICT_DEADLOCK, ab->ctx->args->verdict_us);
+	if (k->diag_cycle)
+		pr_warn("run %llu: resource %u: client %u (pid %u) holds the referral lock and waits for the connection lock; redirector %u (pid %u) holds the connection lock and waits for the referral lock; stuck %u ms\n",
+			ab->ctx->id, k->diag_resource, k->diag_client,
+			k->diag_client_pid, k->diag_redir, k->diag_redir_pid,
+			jiffies_to_msecs(ab->stall));
+	else
+		pr_warn("run %llu: client %u (pid %u) waited %u ms for the %s lock of resource %u; no cycle found\n",
+			ab->ctx->id, p->id, p->pid, jiffies_to_msecs(ab->stall),
+			READ_ONCE(p->wants) ? READ_ONCE(p->wants)->name : "?",
+			p->res->id);
+	wqf_ctx_abort(ab->ctx);
+}
+
+/*
+ * Take @l the way the real code would block on it: tell lockdep, then try
+ * until the stall timeout. @held is the lock @p already holds, if any.
+ * While the client path waits holding the referral lock it watches for
+ * the cycle: it counts it once, and in race mode breaks it by backing off.
+ *
+ * Polling trylocks are unfair: a party that just let go of a lock would
+ * take it back before a waiter's next try, every time (a real mutex hands
+ * it over). So a newcomer does not take a lock others are waiting for: it
+ * joins them, and the waiters' next tries decide.
+ *
+ * Return: 0 with @l held, -EDEADLK (backed off), -ETIMEDOUT or -ECANCELED.
+ */
+static int abba_acquire(struct abba *ab, struct abba_party *p,
+			struct abba_lock *l, struct abba_lock *held)
+{
+	unsigned long deadline = jiffies + ab->stall;
+	bool seen = false, waiting = false, grace = false;
+	int ret;
+
+	if (ab->annotate)
+		ab->ops->might(l);
+	WRITE_ONCE(p->wants, l);
+	for (;;) {
+		struct abba_party *o;
+
+		/* After the verdict nobody gets a lock: the counts stay as they were. */
+		if (wqf_ctx_aborted(ab->ctx)) {
+			ret = -ECANCELED;
+			break;
+		}
+		if ((waiting || !atomic_read(&l->waiters)) && ab->ops->trylock(l)) {
+			WRITE_ONCE(l->owner, p);
+			ret = 0;
+			break;
+		}
+		if (!waiting) {
+			waiting = true;
+			atomic_inc(&l->waiters);
+		}
+		o = held && !p->redir && !seen ? abba_partner_in_cycle(p) : NULL;
+		if (o) {
+			seen = true;
+			p->cycles++;
+			abba_diagnose(ab, p, o, p);
+			if (ab->k->mode == WQF_ABBA_RACE) {
+				p->backed_off_from = o;
+				ret = -EDEADLK;
+				break;
+			}
+		}
+		/*
+		 * A stall is confirmed over a short grace period of real tries,
+		 * as in starve: a guest descheduled by a busy host sees its
+		 * jiffies jump, and a healthy wait must not look stalled.
+		 */
+		if (time_after(jiffies, deadline) && !grace) {
+			grace = true;
+			deadline = jiffies + max(ab->stall / 100, 3UL);
+		} else if (time_after(jiffies, deadline)) {
+			p->timed_out++;
+			abba_stall(ab, p);
+			ret = -ETIMEDOUT;
+			break;
+		}
+		usleep_range(50, 100);
+	}
+	if (waiting)
+		atomic_dec(&l->waiters);
+	WRITE_ONCE(p->wants, NULL);
+	return ret;
+}
+
+/*
+ * Trigger mode: holding its first lock, wait until the partner holds its
+ * own first lock in this iteration (or the lock the partner takes first is
+ * held by anyone): then both second acquisitions meet. Don't wait for a
+ * partner that waits for this party (in the ordered variant it may still
+ * be after the lock this one holds, from its previous iteration) or that
+ * has ended. Bounded by the stall timeout; after that, go on anyway.
+ */
+static bool abba_partner_ready(struct abba_party *p, struct abba_party *q,
+			       struct abba_lock *qfirst, u32 it)
+{
+	struct abba_lock *qwants = READ_ONCE(q->wants);
+
+	return READ_ONCE(q->held_iter) > it || READ_ONCE(qfirst->owner) ||
+	       READ_ONCE(q->done) || (qwants && READ_ONCE(qwants->owner) == p);
+}
+
+static void abba_handshake(struct abba *ab, struct abba_party *p, u32 it)
+{
+	unsigned long deadline = jiffies + ab->stall;
+	struct abba_lock *qfirst;
+	struct abba_party *q;
+
+	if ((p->id ^ 1) >= ab->k->clients)
+		return;
+	q = &ab->parties[p->id ^ 1];
+	qfirst = q->redir ? &q->res->conn : &q->res->dfs;
+	while (!abba_partner_ready(p, q, qfirst, it)) {
+		if (wqf_ctx_aborted(ab->ctx) || time_after(jiffies, deadline))
+			return;
+		usleep_range(20, 50);
+	}
+}
+
+/*
+ * Race mode, after breaking a cycle: let the redirector path that waited
+ * for @dfs have it before trying again, or the client would take it back
+ * at once while the redirector sleeps between its tries.
+ */
+static int abba_back_off(struct abba *ab, struct abba_party *p,
+			 struct abba_lock *dfs)
+{
+	unsigned long deadline = jiffies + ab->stall;
+	struct abba_party *o = p->backed_off_from;
+
+	p->backed_off_from = NULL;
+	while (READ_ONCE(o->wants) == dfs) {
+		if (wqf_ctx_aborted(ab->ctx))
+			return -ECANCELED;
+		if (time_after(jiffies, deadline))
+			return 0;
+		usleep_range(20, 50);
+	}
+	return 0;
+}
+
+/* One open of the resource by @p. Nonzero ends the client's loop. */
+static int abba_open(struct abba *ab, struct abba_party *p, u32 it)
+{
+	struct abba_res *r = p->res;
+	struct abba_lock *first = p->redir ? &r->conn : &r->dfs;
+	struct abba_lock *second = p->redir ? &r->dfs : &r->conn;
+	int ret;
+
+	ret = abba_acquire(ab, p, first, NULL);
+	if (ret)
+		return ret;
+	WRITE_ONCE(p->held_iter, it + 1);
+	if (ab->k->mode == WQF_ABBA_TRIGGER)
+		abba_handshake(ab, p, it);
+	if (ab->k->race_window_us)
+		fsleep(ab->k->race_window_us);
+	/* The fix: the client path resolves the referral, then lets go. */
+	if (!p->redir && ab->ctx->args->variant == WQF_ABBA_ORDERED) {
+		abba_release(ab, first);
+		first = NULL;
+	}
+	ret = abba_acquire(ab, p, second, first);
+	if (!ret) {
+		p->completed++;
+		abba_release(ab, second);
+	}
+	if (first)
+		abba_release(ab, first);
+	if (ret == -EDEADLK)
+		ret = abba_back_off(ab, p, first);
+	return ret;
+}
+
+static void abba_party_fn(struct work_struct *work)
+{
+	struct abba_party *p = container_of(work, struct abba_party, work);
+	struct abba *ab = p->ab;
+	u32 i;
+
+	p->pid = task_pid_nr(current);
+	atomic_inc(&ab->ready);
+	abba_event(ab);
+	if (!wqf_wait(ab->ctx, &ab->go, jiffies + ab->stall + 10 * HZ)) {
+		for (i = 0; i < ab->k->iterations; i++) {
+			WRITE_ONCE(p->iter, i);
+			if (wqf_ctx_aborted(ab->ctx) || abba_open(ab, p, i))
+				break;
+		}
+	}
+	WRITE_ONCE(p->done, true);
+	atomic_dec(&ab->left);
+	abba_event(ab);
+}
+
+static void abba_init_lock(struct abba *ab, struct abba_lock *l, int which)
+{
+	u32 variant = ab->ctx->args->variant;
+	struct lock_class_key *key;
+
+	key = &abba_keys[variant][ab->k->lock == WQF_LOCK_RWSEM][which];
+	l->name = which ? "connection" : "referral";
+	atomic_set(&l->waiters, 0);
+	if (ab->k->lock == WQF_LOCK_RWSEM) {
+		init_rwsem(&l->rwsem);
+		lockdep_set_class_and_name(&l->rwsem, key, abba_key_names[variant][which]);
+	} else {
+		mutex_init(&l->mutex);
+		lockdep_set_class_and_name(&l->mutex, key, abba_key_names[variant][which]);
+	}
+}
+
+static int abba_setup(struct abba *ab)
+{
+	struct wqf_abba *k = ab->k;
+	u32 i;
+
+	ab->nr_res = k->resource == WQF_ABBA_SAME ? 1 : k->clients;
+	ab->res = kcalloc(ab->nr_res, sizeof(*ab->res), GFP_KERNEL);
+	ab->parties = kcalloc(k->clients, sizeof(*ab->parties), GFP_KERNEL);
+	if (!ab->res || !ab->parties)
+		return -ENOMEM;
+	for (i = 0; i < ab->nr_res; i++) {
+		ab->res[i].id = i;
+		abba_init_lock(ab, &ab->res[i].dfs, 0);
+		abba_init_lock(ab, &ab->res[i].conn, 1);
+	}
+	for (i = 0; i < k->clients; i++) {
+		struct abba_party *p = &ab->parties[i];
+
+		p->ab = ab;
+		p->id = i;
+		p->redir = i & 1;
+		p->res = &ab->res[k->resource == WQF_ABBA_SAME ? 0 : i];
+		INIT_WORK(&p->work, abba_party_fn);
+	}
+	/* Every client runs at once: one worker each. */
+	ab->wq = alloc_workqueue("wqf_abba%llu", WQ_UNBOUND, k->clients, ab->ctx->id);
+	return ab->wq ? 0 : -ENOMEM;
+}
+
+static void abba_teardown(struct abba *ab)
+{
+	u32 i;
+
+	if (ab->wq)
+		destroy_workqueue(ab->wq);
+	for (i = 0; ab->res && i < ab->nr_res; i++) {
+		if (ab->k->lock == WQF_LOCK_MUTEX) {
+			mutex_destroy(&ab->res[i].dfs.mutex);
+			mutex_destroy(&ab->res[i].conn.mutex);
+		}
+	}
+	kfree(ab->parties);
+	kfree(ab->res);
+}
+
+/* Queue the clients, open the start gate, wait for every client to end. */
+static u32 abba_drive(struct abba *ab)
+{
+	struct wqf_abba *k = ab->k;
+	unsigned long deadline = jiffies + ab->stall + 10 * HZ;
+	u32 i;
+
+	atomic_set(&ab->left, k->clients);
+	for (i = 0; i < k->clients; i++)
+		queue_work(ab->wq, &ab->parties[i].work);
+	while (atomic_read(&ab->ready) < k->clients) {
+		if (wqf_ctx_tick(ab->ctx, &ab->progress, &ab->events,
+				 atomic_read(&ab->events)))
+			return WQF_VERDICT_ABORTED;
+		if (time_after(jiffies, deadline))
+			return WQF_VERDICT_ABORTED;
+	}
+	complete_all(&ab->go);
+	/* Every client's waits are bounded by the stall timeout. */
+	while (atomic_read(&ab->left)) {
+		if (!wqf_ctx_aborted(ab->ctx)) {
+			wqf_ctx_tick(ab->ctx, &ab->progress, &ab->events,
+				     atomic_read(&ab->events));
+			continue;
+		}
+		if (!ab->deadlocked)
+			return WQF_VERDICT_ABORTED;
+		/* After the verdict: let the clients unwind, without spinning. */
+		wait_event_timeout(ab->progress, !atomic_read(&ab->left),
+				   max_t(long, msecs_to_jiffies(10), 1));
+	}
+	if (ab->deadlocked)
+		return WQF_VERDICT_DEADLOCK;
+	/* Aborted, and every client ended before the driver looked. */
+	if (wqf_ctx_aborted(ab->ctx))
+		return WQF_VERDICT_ABORTED;
+	/* Race mode: the cycle closed, and only the back-off got out of it. */
+	if (k->mode == WQF_ABBA_RACE && READ_ONCE(ab->diagnosed))
+		return WQF_VERDICT_DEADLOCK;
+	return WQF_VERDICT_COMPLETED;
+}
+
+static void abba_results(struct abba *ab)
+{
+	struct wqf_abba *k = ab->k;
+	u32 i;
+
+	for (i = 0; i < k->clients; i++) {
+		k->completed += ab->parties[i].completed;
+		k->cycles += ab->parties[i].cycles;
+		k->timed_out += ab->parties[i].timed_out;
+	}
+}
+
+static int abba_run(struct wqf_ctx *ctx)
+{
+	struct wqf_run *args = ctx->args;
+	struct abba *ab;
+	int ret;
+
+	ab = kzalloc(sizeof(*ab), GFP_KERNEL);
+	if (!ab)
+		return -ENOMEM;
+	ab->ctx = ctx;
+	ab->k = &args->abba;
+	ab->ops = &abba_locks[ab->k->lock];
+	ab->start = ktime_get();
+	ab->stall = msecs_to_jiffies(args->stall_timeout_ms);
+	ab->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
+	init_completion(&ab->go);
+	init_waitqueue_head(&ab->progress);
+
+	ret = abba_setup(ab);
+	if (!ret) {
+		args->verdict = abba_drive(ab);
+		if (args->verdict == WQF_VERDICT_DEADLOCK && !ab->deadlocked)
+			args->verdict_us = ab->k->first_cycle_us;
+		else if (args->verdict != WQF_VERDICT_DEADLOCK)
+			args->verdict_us = ktime_us_delta(ktime_get(), ab->start);
+		wqf_ctx_abort(ctx);
+	}
+	abba_teardown(ab);
+	if (!ret) {
+		abba_results(ab);
+		if (!ab->deadlocked)
+			trace_wqfault_verdict(ctx->id, WQF_SCN_ABBA, args->variant,
+					      args->verdict, args->verdict_us);
+	}
+	kfree(ab);
+	return ret;
+}
+
+static int abba_bad(const char *what, u32 val)
+{
+	pr_warn_ratelimited("invalid %s %u\n", what, val);
+	return -EINVAL;
+}
+
+static int abba_validate(struct wqf_run *args)
+{
+	struct wqf_abba *k = &args->abba;
+
+	if (k->mode >= ARRAY_SIZE(abba_modes))
+		return abba_bad("mode", k->mode);
+	if (k->resource >= ARRAY_SIZE(abba_resources))
+		return abba_bad("resource", k->resource);
+	if (k->lock >= ARRAY_SIZE(abba_locks) || !abba_locks[k->lock].name)
+		return abba_bad("lock", k->lock);
+	if (k->clients < 1 || k->clients > ABBA_MAX_CLIENTS)
+		return abba_bad("clients", k->clients);
+	if (k->iterations < 1 || k->iterations > ABBA_MAX_ITERATIONS)
+		return abba_bad("iterations", k->iterations);
+	if (k->race_window_us > ABBA_MAX_WINDOW_US)
+		return abba_bad("race_window_us", k->race_window_us);
+	/* Waits in a fixed run must stay well inside the stall timeout. */
+	if ((u64)k->race_window_us * k->clients * 2 >= args->stall_timeout_ms * 1000ULL)
+		return abba_bad("race_window_us (times clients, above half the stall timeout)",
+				k->race_window_us);
+	if (k->pad)
+		return abba_bad("pad", k->pad);
+	memset_after(k, 0, iterations);
+	return 0;
+}
+
+static int abba_describe(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_abba *k = &args->abba;
+
+	return scnprintf(buf, len,
+			 "mode=%s clients=%u resource=%s lock=%s race_window_us=%u iterations=%u lockdep=%s",
+			 abba_modes[k->mode], k->clients,
+			 abba_resources[k->resource], abba_locks[k->lock].name,
+			 k->race_window_us, k->iterations,
+			 args->flags & WQF_RUN_NO_LOCKDEP ? "off" : "on");
+}
+
+static int abba_report(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_abba *k = &args->abba;
+
+	return scnprintf(buf, len,
+			 "completed=%u cycles=%u timed_out=%u cycle=%u resource=%u iteration=%u client=%u client_pid=%u redir=%u redir_pid=%u waiter_pid=%u first_cycle_us=%llu",
+			 k->completed, k->cycles, k->timed_out, k->diag_cycle,
+			 k->diag_resource, k->diag_iteration, k->diag_client,
+			 k->diag_client_pid, k->diag_redir, k->diag_redir_pid,
+			 k->diag_waiter_pid, k->first_cycle_us);
+}
+
+const struct wqf_scenario wqf_scn_abba = {
+	.id = WQF_SCN_ABBA,
+	.name = "abba",
+	.variants = abba_variants,
+	.nr_variants = ARRAY_SIZE(abba_variants),
+	.flags = WQF_RUN_NO_LOCKDEP,
+	.validate = abba_validate,
+	.run = abba_run,
+	.describe = abba_describe,
+	.report = abba_report,
+};

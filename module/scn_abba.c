@@ -479,7 +479,8 @@ static int abba_setup(struct abba *ab)
 	return ab->wq ? 0 : -ENOMEM;
 }
 
-static void abba_teardown(struct abba *ab)
+/* Wait for every client to end; the parties' counts stay readable. */
+static void abba_stop(struct abba *ab)
 {
 	u32 i;
 
@@ -491,6 +492,11 @@ static void abba_teardown(struct abba *ab)
 			mutex_destroy(&ab->res[i].conn.mutex);
 		}
 	}
+}
+
+/* Last: after abba_results() has read the parties. */
+static void abba_free(struct abba *ab)
+{
 	kfree(ab->parties);
 	kfree(ab->res);
 }
@@ -576,13 +582,14 @@ static int abba_run(struct wqf_ctx *ctx)
 			args->verdict_us = ktime_us_delta(ktime_get(), ab->start);
 		wqf_ctx_abort(ctx);
 	}
-	abba_teardown(ab);
+	abba_stop(ab);
 	if (!ret) {
 		abba_results(ab);
 		if (!ab->deadlocked)
 			trace_wqfault_verdict(ctx->id, WQF_SCN_ABBA, args->variant,
 					      args->verdict, args->verdict_us);
 	}
+	abba_free(ab);
 	kfree(ab);
 	return ret;
 }

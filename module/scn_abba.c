@@ -36,6 +36,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "fault.h"
 #include "wqfault.h"
 #include "trace.h"
 
@@ -395,6 +396,8 @@ static int abba_open(struct abba *ab, struct abba_party *p, u32 it)
 		abba_handshake(ab, p, it);
 	if (ab->k->race_window_us)
 		fsleep(ab->k->race_window_us);
+	/* The fault framework's delay point widens it further when it fires. */
+	wqf_fault_delay();
 	/* The fix: the client path resolves the referral, then lets go. */
 	if (!p->redir && ab->ctx->args->variant == WQF_ABBA_ORDERED) {
 		abba_release(ab, first);

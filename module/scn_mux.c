@@ -36,6 +36,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "fault.h"
 #include "wqfault.h"
 #include "trace.h"
 
@@ -407,6 +408,8 @@ static void mux_writer_fn(struct work_struct *work)
 	if (mx->k->window_us)
 		wait_event_timeout(mx->wq, mux_all_arrived(mx),
 				   usecs_to_jiffies(mx->k->window_us));
+	/* The fault framework's delay point widens it further when it fires. */
+	wqf_fault_delay();
 	ret = mux_get_credit(mx, t);
 	if (!ret)
 		ret = mux_send(mx, t);

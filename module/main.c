@@ -15,6 +15,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "fault.h"
 #include "wqfault.h"
 
 static u64 wqf_features(void)
@@ -217,21 +218,29 @@ static int __init wqf_init(void)
 {
 	int ret;
 
+	wqf_debugfs = debugfs_create_dir("wqfault", NULL);
+	ret = wqf_fault_init(wqf_debugfs);
+	if (ret)
+		goto err_debugfs;
+	/* Optional: without debugfs, WQF_IOC_RELEASE still releases. */
+	debugfs_create_file("release", 0200, wqf_debugfs, NULL, &wqf_release_fops);
 	ret = misc_register(&wqf_miscdev);
 	if (ret)
-		return ret;
-	/* Optional: without debugfs, WQF_IOC_RELEASE still releases. */
-	wqf_debugfs = debugfs_create_dir("wqfault", NULL);
-	debugfs_create_file("release", 0200, wqf_debugfs, NULL, &wqf_release_fops);
+		goto err_debugfs;
 	pr_info("loaded: api %d, features 0x%llx\n", WQF_API_VERSION,
 		wqf_features());
 	return 0;
+
+err_debugfs:
+	debugfs_remove_recursive(wqf_debugfs);
+	return ret;
 }
 
 static void __exit wqf_exit(void)
 {
-	debugfs_remove_recursive(wqf_debugfs);
 	misc_deregister(&wqf_miscdev);
+	/* the fault points' knobs and the release file go with the directory */
+	debugfs_remove_recursive(wqf_debugfs);
 	pr_info("unloaded\n");
 }
 

@@ -11,6 +11,7 @@
 static const struct wqf_scenario * const wqf_scenarios[] = {
 	&wqf_scn_starve,
 	&wqf_scn_lockcb,
+	&wqf_scn_leak,
 };
 
 /**

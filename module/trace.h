@@ -89,6 +89,28 @@ TRACE_EVENT(wqfault_verdict,
 				       { WQF_VERDICT_ABORTED, "ABORTED" }),
 		      __entry->verdict_us));
 
+/* leak: a fault site decided to fail was reached and failed. */
+#include "fault.h"
+
+TRACE_EVENT(wqfault_fault_injected,
+	    TP_PROTO(u64 run, u32 point, u32 party, u32 site),
+	    TP_ARGS(run, point, party, site),
+	    TP_STRUCT__entry(__field(u64, run)
+			     __field(u32, point)
+			     __field(u32, party)
+			     __field(u32, site)),
+	    TP_fast_assign(__entry->run = run;
+			   __entry->point = point;
+			   __entry->party = party;
+			   __entry->site = site;),
+	    TP_printk("run=%llu point=%s party=%u site=%u", __entry->run,
+		      __print_symbolic(__entry->point,
+				       { WQF_FAULT_WRITE, "fail_write" },
+				       { WQF_FAULT_CLOSE, "fail_close" },
+				       { WQF_FAULT_CONNECT, "fail_connect" },
+				       { WQF_FAULT_DELAY, "delay" }),
+		      __entry->party, __entry->site));
+
 #endif /* _WQFAULT_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -92,6 +92,7 @@ struct wqf_scenario {
 
 extern const struct wqf_scenario wqf_scn_starve;
 extern const struct wqf_scenario wqf_scn_lockcb;
+extern const struct wqf_scenario wqf_scn_leak;
 
 const struct wqf_scenario *wqf_scenario_at(u32 index);
 const struct wqf_scenario *wqf_scenario_by_id(u32 id);

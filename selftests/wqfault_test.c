@@ -918,4 +918,269 @@ TEST_F(lockcb, listed)
 	EXPECT_STREQ("fixed", info.variants[1]);
 }
 
+/*
+ * leak through the UAPI: forced faults per variant, bad knobs, and fail-nth
+ * sweeps that fail every fault site of a run in turn, as
+ * tools/testing/selftests/iommu/iommufd_fail_nth.c does.
+ */
+#define LK_SENDERS	2
+#define LK_BUFFERS	3
+#define LK_CLOSE_RETRIES	2
+
+FIXTURE(leak) {
+	int fd;
+};
+
+FIXTURE_VARIANT(leak) {
+	__u32 variant;
+	__u32 fault_write_at;
+	__u32 fault_close;
+	__u32 verdict;
+	__u32 busy;	/* retries refused with EBUSY */
+};
+
+FIXTURE_VARIANT_ADD(leak, buggy_write_then_close_fails) {
+	.variant = WQF_LEAK_BUGGY, .fault_write_at = 2, .fault_close = 1,
+	.verdict = WQF_VERDICT_LEAKED, .busy = LK_SENDERS,
+};
+
+FIXTURE_VARIANT_ADD(leak, buggy_write_fails_close_works) {
+	.variant = WQF_LEAK_BUGGY, .fault_write_at = 2,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(leak, fixed_write_then_close_fails) {
+	.variant = WQF_LEAK_FIXED, .fault_write_at = 2, .fault_close = 1,
+	.verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_VARIANT_ADD(leak, fixed_every_close_fails) {
+	.variant = WQF_LEAK_FIXED, .fault_write_at = 1,
+	.fault_close = LK_CLOSE_RETRIES + 1, .verdict = WQF_VERDICT_COMPLETED,
+};
+
+FIXTURE_SETUP(leak)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(leak)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* leak tests that are the same for every variant above. */
+FIXTURE(leak_any) {
+	int fd;
+};
+
+FIXTURE_SETUP(leak_any)
+{
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(leak_any)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void leak_args(struct wqf_run *run, __u32 variant)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = WQF_SCN_LEAK;
+	run->variant = variant;
+	run->leak.senders = LK_SENDERS;
+	run->leak.buffers = LK_BUFFERS;
+	run->leak.retry_delay_ms = 1;
+	run->leak.close_retries = LK_CLOSE_RETRIES;
+	run->leak.close_backoff_us = 10;
+}
+
+TEST_F(leak, verdict)
+{
+	struct wqf_run run;
+
+	leak_args(&run, variant->variant);
+	run.leak.fault_write_at = variant->fault_write_at;
+	run.leak.fault_close = variant->fault_close;
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(variant->verdict, run.verdict);
+	EXPECT_EQ(LK_SENDERS, run.leak.opened);
+	EXPECT_EQ(LK_SENDERS, run.leak.write_faults);
+	/* Every sender failed a write, so every sender retried. */
+	EXPECT_EQ(LK_SENDERS, run.leak.retries);
+	EXPECT_EQ(variant->busy, run.leak.retries_busy);
+	EXPECT_EQ(LK_SENDERS - variant->busy, run.leak.retries_ok);
+	if (variant->verdict == WQF_VERDICT_LEAKED) {
+		EXPECT_EQ(LK_SENDERS, run.leak.leaked);
+		EXPECT_STREQ("file0", run.leak.leaked_names[0]);
+		EXPECT_STREQ("file1", run.leak.leaked_names[1]);
+	} else {
+		EXPECT_EQ(0, run.leak.leaked);
+		EXPECT_STREQ("", run.leak.leaked_names[0]);
+	}
+	if (variant->fault_close > LK_CLOSE_RETRIES)
+		EXPECT_EQ(LK_SENDERS, run.leak.torn_down);
+}
+
+TEST_F(leak_any, bad_knobs_einval)
+{
+	struct wqf_run run;
+
+	leak_args(&run, WQF_LEAK_BUGGY);
+	run.leak.senders = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	leak_args(&run, WQF_LEAK_BUGGY);
+	run.leak.fault_write_at = LK_BUFFERS + 1;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	leak_args(&run, WQF_LEAK_FIXED);
+	run.leak.close_retries = 17;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	leak_args(&run, WQF_LEAK_BUGGY);
+	run.flags = WQF_RUN_CONFIRM;
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_TRUE(device_works(self->fd));
+}
+
+TEST_F(leak_any, listed)
+{
+	struct wqf_scenario_info info;
+	__u32 i;
+
+	for (i = 0;; i++) {
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		info.index = i;
+		ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_SCENARIO_INFO, &info));
+		if (!strcmp(info.name, "leak"))
+			break;
+	}
+	EXPECT_EQ(WQF_SCN_LEAK, info.id);
+	ASSERT_EQ(2, info.nr_variants);
+	EXPECT_STREQ("buggy", info.variants[0]);
+	EXPECT_STREQ("fixed", info.variants[1]);
+}
+
+/* This thread's fail-nth: -1 if the kernel has none. */
+static int fail_nth_open(void)
+{
+	return open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+}
+
+static int fail_nth_set(int nfd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(nfd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* What is left of it: 0 once the fault was injected. */
+static long fail_nth_get(int nfd)
+{
+	char buf[16] = {};
+
+	if (pread(nfd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Fail site N of the run for N = 1, 2, ... until a run that had no Nth
+ * site to fail. The run decides its sites in this thread (see
+ * Documentation/fault-injection.rst), so fail-nth reaches them although
+ * they run in kworkers. Returns how many runs leaked; *@nr_sites is the
+ * number of sites swept.
+ */
+static int fail_nth_sweep(struct __test_metadata *_metadata, int fd,
+			  __u32 variant, unsigned int *nr_sites)
+{
+	struct wqf_version v = { .size = sizeof(v) };
+	struct wqf_run run;
+	int nfd, leaked = 0;
+	unsigned int nth;
+	long left;
+
+	ASSERT_EQ(0, ioctl(fd, WQF_IOC_VERSION, &v));
+	if (!(v.features & WQF_FEAT_FAULT_INJECTION))
+		SKIP(return -1, "no CONFIG_FAULT_INJECTION: fail-nth needs it");
+	nfd = fail_nth_open();
+	if (nfd < 0)
+		SKIP(return -1, "no /proc/thread-self/fail-nth");
+	for (nth = 1; nth < 1000; nth++) {
+		leak_args(&run, variant);
+		run.flags = WQF_RUN_FAULT_ATTR;
+		ASSERT_EQ(0, fail_nth_set(nfd, nth));
+		ASSERT_EQ(0, ioctl(fd, WQF_IOC_RUN, &run)) {
+			TH_LOG("fail-nth %u: run failed: %s", nth, strerror(errno));
+		}
+		left = fail_nth_get(nfd);
+		ASSERT_EQ(0, fail_nth_set(nfd, 0));
+		ASSERT_LE(0, left);
+		if (left) {
+			/* Nothing was injected: every site has had its turn. */
+			EXPECT_EQ(0, run.leak.sites_failed);
+			EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict);
+			*nr_sites = nth - 1;
+			EXPECT_EQ(*nr_sites, run.leak.sites);
+			break;
+		}
+		EXPECT_EQ(1, run.leak.sites_failed) {
+			TH_LOG("fail-nth %u: %u sites failed", nth, run.leak.sites_failed);
+		}
+		if (run.verdict == WQF_VERDICT_LEAKED) {
+			leaked++;
+			EXPECT_EQ(1, run.leak.leaked);
+			EXPECT_EQ(1, run.leak.close_faults);
+		} else {
+			EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict) {
+				TH_LOG("fail-nth %u: verdict %u", nth, run.verdict);
+			}
+		}
+	}
+	close(nfd);
+	EXPECT_GT(1000, nth);
+	return leaked;
+}
+
+/* Whichever single step fails, the fixed variant leaves nothing. */
+TEST_F_TIMEOUT(leak_any, fail_nth_sweep_fixed_never_leaks, 300)
+{
+	unsigned int sites = 0;
+	int leaked = fail_nth_sweep(_metadata, self->fd, WQF_LEAK_FIXED, &sites);
+
+	if (leaked < 0)
+		return;
+	TH_LOG("fixed: %u sites swept, %d runs leaked", sites, leaked);
+	/* Per sender: open, writes, 1 + retries close attempts, retry open. */
+	EXPECT_EQ(LK_SENDERS * (1 + LK_BUFFERS + 1 + LK_CLOSE_RETRIES + 1), sites);
+	EXPECT_EQ(0, leaked);
+}
+
+/* The same sweep finds the bug: exactly the close sites leak. */
+TEST_F_TIMEOUT(leak_any, fail_nth_sweep_buggy_leaks_on_close, 300)
+{
+	unsigned int sites = 0;
+	int leaked = fail_nth_sweep(_metadata, self->fd, WQF_LEAK_BUGGY, &sites);
+
+	if (leaked < 0)
+		return;
+	TH_LOG("buggy: %u sites swept, %d runs leaked", sites, leaked);
+	EXPECT_EQ(LK_SENDERS * (1 + LK_BUFFERS + 1 + 1), sites);
+	EXPECT_EQ(LK_SENDERS, leaked);
+}
+
 TEST_HARNESS_MAIN

@@ -92,9 +92,24 @@ static void print_usage(FILE *f)
 		"  --bystanders=N          unrelated items on the scanner's queue (default 4)\n"
 		"  --closers=N             sessions a client closes while the scanner runs\n"
 		"  --no-lockdep            no might_lock() annotations (lockdep stays quiet)\n"
+		"run options (leak):\n"
+		"  --variant=NAME          buggy | fixed (default buggy)\n"
+		"  --senders=N             sender work items, a file each (default 1)\n"
+		"  --buffers=N             buffers each sender writes (default 4)\n"
+		"  --retry-delay-ms=N      a failed sender retries after N ms (default 10)\n"
+		"  --close-retries=N       fixed: close attempts after the first (default 3)\n"
+		"  --close-backoff-us=N    fixed: first backoff, doubled each time (default 100)\n"
+		"  --fault-write-at=K      force every sender's write of buffer K to fail\n"
+		"  --fault-close=N         force each sender's first N close attempts to fail\n"
+		"  --fault-connect=N       force the first N senders' opens to fail\n"
+		"  --fault-attr            also let the fault_attr points (debugfs knobs,\n"
+		"                          fail-nth) decide every fault site\n"
 		"run options (all):\n"
 		"  --stall-timeout-ms=N    a party stuck this long is a stall (default 1000)\n"
 		"  --repeat=N              run N times; the exit status covers every run\n"
+		"  --fail-nth=N            write N to /proc/thread-self/fail-nth before each\n"
+		"                          run (the Nth fault site the run asks fails; see\n"
+		"                          leak --fault-attr) and say if it was reached\n"
 		"  --json                  print the result as JSON\n"
 		"  --hang                  hang mode: one long uninterruptible wait per stuck\n"
 		"                          party, held after the verdict until `wqfault release`,\n"
@@ -230,6 +245,7 @@ struct run_opts {
 	int json;
 	int expect;
 	long long repeat;
+	long long fail_nth;	/* 0: leave /proc/thread-self/fail-nth alone */
 	int demo;	/* `wqfault demo`: only the load options */
 	const char *trace;	/* --trace=FILE */
 	char title[512];	/* the command line, for the trace file */
@@ -390,6 +406,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o,
 		{ "--stall-timeout-ms", 0, UINT_MAX, &o->run.stall_timeout_ms, 1 },
 		{ "--repeat", 1, 1000000, &o->repeat, 0 },
 		{ "--hang-ms", 0, UINT_MAX, &o->run.hang.hang_ms, 1 },
+		{ "--fail-nth", 0, INT_MAX, &o->fail_nth, 0 },
 	};
 	const char *s;
 	int i, r;
@@ -563,6 +580,94 @@ static void lockcb_human(const struct wqf_run *r, const char *variant)
 	       "another task, which waits for this one");
 }
 
+static int leak_opt(const char *a, struct run_opts *o)
+{
+	struct wqf_leak *k = &o->run.leak;
+	const struct num_opt nums[] = {
+		{ "--senders", 0, UINT_MAX, &k->senders, 1 },
+		{ "--buffers", 0, UINT_MAX, &k->buffers, 1 },
+		{ "--retry-delay-ms", 0, UINT_MAX, &k->retry_delay_ms, 1 },
+		{ "--close-retries", 0, UINT_MAX, &k->close_retries, 1 },
+		{ "--close-backoff-us", 0, UINT_MAX, &k->close_backoff_us, 1 },
+		{ "--fault-write-at", 0, UINT_MAX, &k->fault_write_at, 1 },
+		{ "--fault-close", 0, UINT_MAX, &k->fault_close, 1 },
+		{ "--fault-connect", 0, UINT_MAX, &k->fault_connect, 1 },
+	};
+	int r;
+
+	r = parse_num(a, nums, ARRAY_SIZE(nums));
+	if (r)
+		return r;
+	if (strcmp(a, "--fault-attr"))
+		return 0;
+	o->run.flags |= WQF_RUN_FAULT_ATTR;
+	return 1;
+}
+
+static void leak_init(struct run_opts *o)
+{
+	o->run.leak.senders = 1;
+	o->run.leak.buffers = 4;
+	o->run.leak.retry_delay_ms = 10;
+}
+
+static void leak_finish(struct run_opts *o)
+{
+	(void)o;
+}
+
+static void leak_names(const struct wqf_leak *k, const char *sep)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->leaked && i < WQF_LEAK_NAMES; i++)
+		printf("%s\"%s\"", i ? sep : "", k->leaked_names[i]);
+}
+
+static void leak_json(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_leak *k = &r->leak;
+
+	json_head(r, "leak", variant);
+	printf("\"senders\":%u,\"buffers\":%u,\"retry_delay_ms\":%u,",
+	       k->senders, k->buffers, k->retry_delay_ms);
+	printf("\"close_retries\":%u,\"close_backoff_us\":%u,",
+	       k->close_retries, k->close_backoff_us);
+	printf("\"fault_write_at\":%u,\"fault_close\":%u,\"fault_connect\":%u,",
+	       k->fault_write_at, k->fault_close, k->fault_connect);
+	printf("\"opened\":%u,\"written\":%u,\"write_faults\":%u,\"connect_faults\":%u,",
+	       k->opened, k->written, k->write_faults, k->connect_faults);
+	printf("\"close_attempts\":%u,\"close_faults\":%u,\"torn_down\":%u,",
+	       k->close_attempts, k->close_faults, k->torn_down);
+	printf("\"retries\":%u,\"retries_ok\":%u,\"retries_busy\":%u,",
+	       k->retries, k->retries_ok, k->retries_busy);
+	printf("\"sites\":%u,\"sites_failed\":%u,\"leaked\":%u,\"leaked_names\":[",
+	       k->sites, k->sites_failed, k->leaked);
+	leak_names(k, ",");
+	printf("]}\n");
+}
+
+static void leak_human(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_leak *k = &r->leak;
+
+	human_head(r, "leak", variant);
+	printf("  %u senders x %u buffers; opened %u, written %u; faults: write %u,",
+	       k->senders, k->buffers, k->opened, k->written, k->write_faults);
+	printf(" connect %u, close %u of %u attempts\n", k->connect_faults,
+	       k->close_faults, k->close_attempts);
+	if (r->flags & WQF_RUN_FAULT_ATTR)
+		printf("  fault_attr: %u sites decided, %u chosen to fail\n",
+		       k->sites, k->sites_failed);
+	printf("  retries %u: %u succeeded, %u refused with EBUSY; torn down %u\n",
+	       k->retries, k->retries_ok, k->retries_busy, k->torn_down);
+	if (!k->leaked)
+		return;
+	printf("  leaked %u entr%s: ", k->leaked, k->leaked == 1 ? "y" : "ies");
+	leak_names(k, ", ");
+	printf("%s\n", k->leaked > WQF_LEAK_NAMES ? ", ..." : "");
+}
+
 struct scn_cli {
 	const char *name;
 	void (*init)(struct run_opts *o);
@@ -575,6 +680,7 @@ struct scn_cli {
 static const struct scn_cli scn_clis[] = {
 	{ "starve", starve_init, starve_opt, starve_finish, starve_human, starve_json },
 	{ "lockcb", lockcb_init, lockcb_opt, lockcb_finish, lockcb_human, lockcb_json },
+	{ "leak", leak_init, leak_opt, leak_finish, leak_human, leak_json },
 };
 
 /* The index of variant @vname of @info, or -1 with a message. */
@@ -588,6 +694,43 @@ static int variant_index(const struct wqf_scenario_info *info, const char *vname
 	fprintf(stderr, "wqfault: %s has no variant '%s' (see: wqfault list)\n",
 		info->name, vname);
 	return -1;
+}
+
+/*
+ * Arm this thread's fail-nth: the Nth should_fail() call in this thread
+ * fails. Returns the open file, or -1 with a message.
+ */
+static int fail_nth_arm(long long n)
+{
+	char buf[24];
+	int nfd, len;
+
+	nfd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nfd < 0) {
+		fprintf(stderr, "wqfault: /proc/thread-self/fail-nth: %s%s\n",
+			strerror(errno), errno == ENOENT ?
+			" (the kernel has no CONFIG_FAULT_INJECTION)" : "");
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "%lld", n);
+	if (pwrite(nfd, buf, len, 0) != len) {
+		fprintf(stderr, "wqfault: fail-nth: %s\n", strerror(errno));
+		close(nfd);
+		return -1;
+	}
+	return nfd;
+}
+
+/* Disarm; 1 if the fault was injected (the count reached 0), else 0. */
+static int fail_nth_done(int nfd)
+{
+	char buf[24] = "";
+	ssize_t n = pread(nfd, buf, sizeof(buf) - 1, 0);
+
+	if (pwrite(nfd, "0", 1, 0) != 1)
+		fprintf(stderr, "wqfault: fail-nth: %s\n", strerror(errno));
+	close(nfd);
+	return n > 0 && strtol(buf, NULL, 10) == 0;
 }
 
 static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info,
@@ -608,11 +751,19 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 	o->run.variant = v;
 	for (i = 0; i < o->repeat; i++) {
 		struct wqf_run r = o->run;
-		int err;
+		int nfd = -1, err;
 
 		if (o->trace && trace_begin())
 			return 1;
+		if (o->fail_nth) {
+			nfd = fail_nth_arm(o->fail_nth);
+			if (nfd < 0)
+				return 1;
+		}
 		err = ioctl(fd, WQF_IOC_RUN, &r) ? errno : 0;
+		if (nfd >= 0 && !fail_nth_done(nfd))
+			fprintf(stderr, "wqfault: fail-nth %lld: not reached, nothing injected\n",
+				o->fail_nth);
 		if (o->trace && trace_save(o->trace, o->title))
 			rc = 1;
 		if (err) {

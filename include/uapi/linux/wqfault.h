@@ -51,10 +51,13 @@ struct wqf_version {
  *                  connect items queued behind them on the same queue
  * @WQF_SCN_LOCKCB: a timeout scanner calls completions while holding the
  *                  lock the completions need
+ * @WQF_SCN_LEAK: a failed close on an error path leaves an exclusive open
+ *                in the session table; a later retry gets EBUSY
  */
 enum wqf_scenario_id {
 	WQF_SCN_STARVE = 1,
 	WQF_SCN_LOCKCB = 2,
+	WQF_SCN_LEAK = 5,
 };
 
 /**
@@ -306,6 +309,88 @@ struct wqf_lockcb {
 };
 
 /**
+ * enum wqf_leak_variant - variants of WQF_SCN_LEAK
+ * @WQF_LEAK_BUGGY: a sender tries its close once; if the close fails, the
+ *                  entry stays in the session table
+ * @WQF_LEAK_FIXED: a failed close is retried with backoff
+ *                  (wqf_leak.close_retries times); if every attempt fails,
+ *                  the entry is torn down anyway
+ */
+enum wqf_leak_variant {
+	WQF_LEAK_BUGGY = 0,
+	WQF_LEAK_FIXED = 1,
+};
+
+/** define WQF_LEAK_NAMES - leaked entry names reported in wqf_leak */
+#define WQF_LEAK_NAMES		4
+
+/**
+ * struct wqf_leak - knobs and results of WQF_SCN_LEAK
+ * @senders: (in) sender work items, each with a file of its own, 1 to 64
+ * @buffers: (in) buffers each sender writes, 1 to 1,000
+ * @retry_delay_ms: (in) a sender that failed queues its retry as a delayed
+ *                  work item this long after, 0 to 60,000
+ * @close_retries: (in) fixed variant: close attempts after the first one,
+ *                 1 to 16; 0 means 3. The buggy variant tries once.
+ * @close_backoff_us: (in) fixed variant: sleep before the first close
+ *                    retry, doubled for each next one, 0 to 100,000;
+ *                    0 means 100
+ * @fault_write_at: (in) forced fault: every sender's write of buffer
+ *                  @fault_write_at (from 1) fails with EIO; 0 means none
+ * @fault_close: (in) forced fault: the first @fault_close close attempts
+ *               of every sender fail with EIO, 0 to 17
+ * @fault_connect: (in) forced fault: the opens of the first
+ *                 @fault_connect senders fail with ECONNRESET (their
+ *                 retries are not forced to fail), 0 to @senders
+ * @opened: (out) entries the senders opened
+ * @written: (out) buffers written
+ * @write_faults: (out) writes that failed (an injected fault)
+ * @connect_faults: (out) opens (senders' and retries') that failed
+ * @close_attempts: (out) close attempts, over every sender
+ * @close_faults: (out) close attempts that failed
+ * @torn_down: (out) fixed variant: entries torn down after every close
+ *             attempt failed
+ * @retries: (out) retry work items that ran
+ * @retries_ok: (out) retries that opened and closed their file
+ * @retries_busy: (out) retries refused with EBUSY: the entry was still
+ *                open (a sharing violation)
+ * @sites: (out) fault sites the run decided before starting (see
+ *         Documentation/fault-injection.rst); 0 unless WQF_RUN_FAULT_ATTR
+ * @sites_failed: (out) of @sites, those the kernel's fault_attr (its
+ *                knobs or the caller's fail-nth) chose to fail
+ * @leaked: (out) entries left in the table when the run ended (the run
+ *          then removes them)
+ * @pad: must be zero
+ * @leaked_names: (out) names of the first WQF_LEAK_NAMES leaked entries,
+ *                NUL-terminated; unused ones empty
+ */
+struct wqf_leak {
+	__u32 senders;
+	__u32 buffers;
+	__u32 retry_delay_ms;
+	__u32 close_retries;
+	__u32 close_backoff_us;
+	__u32 fault_write_at;
+	__u32 fault_close;
+	__u32 fault_connect;
+	__u32 opened;
+	__u32 written;
+	__u32 write_faults;
+	__u32 connect_faults;
+	__u32 close_attempts;
+	__u32 close_faults;
+	__u32 torn_down;
+	__u32 retries;
+	__u32 retries_ok;
+	__u32 retries_busy;
+	__u32 sites;
+	__u32 sites_failed;
+	__u32 leaked;
+	__u32 pad;
+	char leaked_names[WQF_LEAK_NAMES][WQF_NAME_LEN];
+};
+
+/**
  * define WQF_RUN_CONFIRM - on a stall, raise max_active by one
  * (workqueue_set_max_active()) and report whether the stall cleared
  * (starve)
@@ -317,6 +402,12 @@ struct wqf_lockcb {
  */
 #define WQF_RUN_NO_LOCKDEP	(1U << 1)
 /**
+ * define WQF_RUN_FAULT_ATTR - besides the forced faults, let the kernel's
+ * fault_attr points (their debugfs knobs and the caller's fail-nth) decide
+ * every fault site of the run, in the calling task, before it starts (leak)
+ */
+#define WQF_RUN_FAULT_ATTR	(1U << 4)
+/**
  * define WQF_RUN_HANG - hang mode: the stuck parties block the way the real
  * bug blocks (one long uninterruptible wait each), so hung_task can see
  * them, and stay blocked after the verdict until WQF_IOC_RELEASE, the
@@ -325,7 +416,8 @@ struct wqf_lockcb {
  */
 #define WQF_RUN_HANG		(1U << 5)
 /** define WQF_RUN_FLAGS_ALL - every known WQF_RUN_* bit */
-#define WQF_RUN_FLAGS_ALL	(WQF_RUN_CONFIRM | WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG)
+#define WQF_RUN_FLAGS_ALL	(WQF_RUN_CONFIRM | WQF_RUN_NO_LOCKDEP | \
+				 WQF_RUN_FAULT_ATTR | WQF_RUN_HANG)
 
 /**
  * enum wqf_hang_end - what ended the hold of a WQF_RUN_HANG run
@@ -371,6 +463,7 @@ struct wqf_hang {
  * @verdict_us: (out) from the start of the run to the verdict
  * @starve: (in/out) knobs and results when @scenario is WQF_SCN_STARVE
  * @lockcb: (in/out) knobs and results when @scenario is WQF_SCN_LOCKCB
+ * @leak: (in/out) knobs and results when @scenario is WQF_SCN_LEAK
  * @hang: (in/out) hang mode, with WQF_RUN_HANG in @flags
  */
 struct wqf_run {
@@ -385,6 +478,7 @@ struct wqf_run {
 	__u64 verdict_us;
 	struct wqf_starve starve;
 	struct wqf_lockcb lockcb;
+	struct wqf_leak leak;
 	struct wqf_hang hang;
 };
 

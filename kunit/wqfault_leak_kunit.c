@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the leak scenario and the fault points. With forced faults the
+ * buggy close leaks exactly the entries whose close failed, and their
+ * retries are refused with EBUSY; the fixed close never leaks, whichever
+ * step fails. The fault_attr path decides every site of the run in the
+ * calling task; the fallback behind the same hook (used on kernels without
+ * CONFIG_FAULT_INJECTION) keeps interval and times as fault_attr does.
+ */
+#include <kunit/test.h>
+
+#include "fault.h"
+#include "wqfault.h"
+
+struct leak_case {
+	const char *desc;
+	u32 variant;
+	u32 senders;
+	u32 write_at;
+	u32 close;		/* forced close failures per sender */
+	u32 connect;		/* senders whose open fails */
+	u32 close_retries;
+	u32 verdict;
+	u32 leaked;
+	u32 busy;		/* retries refused with EBUSY */
+	u32 ok;			/* retries that succeeded */
+	u32 torn_down;
+};
+
+#define BUGGY WQF_LEAK_BUGGY
+#define FIXED WQF_LEAK_FIXED
+#define LEAKED WQF_VERDICT_LEAKED
+#define COMPLETED WQF_VERDICT_COMPLETED
+#define BUFFERS 4
+
+static void leak_args(struct wqf_run *r, const struct leak_case *c)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->scenario = WQF_SCN_LEAK;
+	r->variant = c->variant;
+	r->leak.senders = c->senders;
+	r->leak.buffers = BUFFERS;
+	r->leak.retry_delay_ms = 1;
+	r->leak.close_retries = c->close_retries;
+	r->leak.close_backoff_us = 10;
+	r->leak.fault_write_at = c->write_at;
+	r->leak.fault_close = c->close;
+	r->leak.fault_connect = c->connect;
+}
+
+static void leak_case_desc(const struct leak_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+static const struct leak_case run_cases[] = {
+	{ "buggy: write fault, close fails: leaks", BUGGY, 3, 2, 1, 0, 0,
+	  LEAKED, 3, 3, 0, 0 },
+	{ "buggy: close fails at the end: leaks", BUGGY, 2, 0, 1, 0, 0,
+	  LEAKED, 2, 2, 0, 0 },
+	{ "buggy: write fault, close works", BUGGY, 2, 1, 0, 0, 0,
+	  COMPLETED, 0, 0, 2, 0 },
+	{ "buggy: connect fault on one sender", BUGGY, 2, 0, 0, 1, 0,
+	  COMPLETED, 0, 0, 1, 0 },
+	{ "buggy: no fault", BUGGY, 4, 0, 0, 0, 0, COMPLETED, 0, 0, 0, 0 },
+	{ "fixed: write fault, close fails once", FIXED, 3, 2, 1, 0, 0,
+	  COMPLETED, 0, 0, 3, 0 },
+	{ "fixed: close fails every attempt: torn down", FIXED, 2, 4, 4, 0, 3,
+	  COMPLETED, 0, 0, 2, 2 },
+	{ "fixed: 17 close faults, 1 retry", FIXED, 1, 1, 17, 0, 1,
+	  COMPLETED, 0, 0, 1, 1 },
+	{ "fixed: connect faults on every sender", FIXED, 2, 0, 0, 2, 0,
+	  COMPLETED, 0, 0, 2, 0 },
+};
+
+KUNIT_ARRAY_PARAM(run, run_cases, leak_case_desc);
+
+static void wqfault_leak_verdict(struct kunit *test)
+{
+	const struct leak_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_leak *k;
+	u32 failed = c->connect;	/* senders that queue a retry */
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	leak_args(r, c);
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	k = &r->leak;
+	KUNIT_EXPECT_EQ(test, r->verdict, c->verdict);
+	KUNIT_EXPECT_EQ(test, k->leaked, c->leaked);
+	KUNIT_EXPECT_EQ(test, k->retries_busy, c->busy);
+	KUNIT_EXPECT_EQ(test, k->retries_ok, c->ok);
+	KUNIT_EXPECT_EQ(test, k->torn_down, c->torn_down);
+	KUNIT_EXPECT_EQ(test, k->opened, c->senders - c->connect);
+	KUNIT_EXPECT_EQ(test, k->connect_faults, c->connect);
+	if (c->write_at || c->close)
+		failed = c->senders - c->connect;
+	KUNIT_EXPECT_EQ(test, k->retries, failed);
+	KUNIT_EXPECT_EQ(test, k->write_faults,
+			c->write_at ? c->senders - c->connect : 0);
+	/* Writes stop at the faulty buffer. */
+	KUNIT_EXPECT_EQ(test, k->written, (c->senders - c->connect) *
+			(c->write_at ? c->write_at - 1 : BUFFERS));
+	KUNIT_EXPECT_EQ(test, k->sites, 0);
+	if (c->leaked) {
+		/* Leaked entries are named, first ones first. */
+		KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "file0");
+		KUNIT_EXPECT_STREQ(test, k->leaked_names[1], "file1");
+	} else {
+		KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "");
+	}
+}
+
+/*
+ * With WQF_RUN_FAULT_ATTR every site is decided through should_fail(),
+ * here with the points at their defaults (probability 0) and no fail-nth
+ * in this task: nothing fails, and the sites are counted.
+ */
+static void wqfault_leak_fault_attr_sites(struct kunit *test)
+{
+	static const struct leak_case c = { "", FIXED, 3, 0, 0, 0, 2 };
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	leak_args(r, &c);
+	r->flags = WQF_RUN_FAULT_ATTR;
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, r->verdict, (u32)COMPLETED);
+	/* Per sender: open, 4 writes, 1 + 2 close attempts, the retry's open. */
+	KUNIT_EXPECT_EQ(test, r->leak.sites, 3 * (1 + BUFFERS + 3 + 1));
+	KUNIT_EXPECT_EQ(test, r->leak.sites_failed, 0);
+	KUNIT_EXPECT_EQ(test, r->leak.retries, 0);
+}
+
+static const struct leak_case invalid_cases[] = {
+	{ "no senders", BUGGY, 0 },
+	{ "65 senders", BUGGY, 65 },
+	{ "write fault past the last buffer", BUGGY, 1, BUFFERS + 1 },
+	{ "18 forced close faults", FIXED, 1, 0, 18 },
+	{ "more connect faults than senders", BUGGY, 1, 0, 0, 2 },
+	{ "17 close retries", FIXED, 1, 0, 0, 0, 17 },
+	{ "unknown variant", 2, 1 },
+};
+
+KUNIT_ARRAY_PARAM(invalid, invalid_cases, leak_case_desc);
+
+static void wqfault_leak_invalid(struct kunit *test)
+{
+	const struct leak_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	leak_args(r, c);
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r->run_id, 0);
+}
+
+/* Knob limits and flags the table above cannot express. */
+static void wqfault_leak_invalid_limits(struct kunit *test)
+{
+	static const struct leak_case c = { "", BUGGY, 1 };
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	leak_args(r, &c);
+	r->leak.buffers = 1001;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	leak_args(r, &c);
+	r->leak.retry_delay_ms = 60001;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	leak_args(r, &c);
+	r->leak.close_backoff_us = 100001;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	leak_args(r, &c);
+	r->leak.pad = 1;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+	leak_args(r, &c);
+	r->leak.opened = 7;	/* results are zeroed, not refused */
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, r->leak.opened, 1);
+	leak_args(r, &c);
+	r->flags = WQF_RUN_NO_LOCKDEP;
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
+}
+
+/* The fallback's "<interval>,<probability>,<space>,<times>" semantics. */
+static void wqfault_leak_fallback(struct kunit *test)
+{
+	struct wqf_fault_fallback fb = { .interval = 1, .times = ATOMIC_INIT(1) };
+	bool got[8];
+	int i;
+
+	/* Off by default, like DECLARE_FAULT_ATTR(): probability 0. */
+	KUNIT_EXPECT_FALSE(test, wqf_fault_fallback_fail(&fb));
+	KUNIT_ASSERT_EQ(test, wqf_fault_fallback_parse(&fb, "2,100,0,3"), 0);
+	for (i = 0; i < ARRAY_SIZE(got); i++)
+		got[i] = wqf_fault_fallback_fail(&fb);
+	/* Every second call, three times, then never again. */
+	for (i = 0; i < ARRAY_SIZE(got); i++)
+		KUNIT_EXPECT_EQ_MSG(test, got[i], i % 2 == 1 && i < 6, "call %d", i);
+	KUNIT_ASSERT_EQ(test, wqf_fault_fallback_parse(&fb, "1,100,0,-1"), 0);
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_TRUE(test, wqf_fault_fallback_fail(&fb));
+	KUNIT_EXPECT_EQ(test, wqf_fault_fallback_parse(&fb, "1,101,0,1"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wqf_fault_fallback_parse(&fb, "1,100"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wqf_fault_fallback_parse(&fb, "junk"), -EINVAL);
+}
+
+static struct kunit_case wqfault_leak_cases[] = {
+	KUNIT_CASE_PARAM(wqfault_leak_verdict, run_gen_params),
+	KUNIT_CASE(wqfault_leak_fault_attr_sites),
+	KUNIT_CASE_PARAM(wqfault_leak_invalid, invalid_gen_params),
+	KUNIT_CASE(wqfault_leak_invalid_limits),
+	KUNIT_CASE(wqfault_leak_fallback),
+	{}
+};
+
+static struct kunit_suite wqfault_leak_suite = {
+	.name = "wqfault_leak",
+	.test_cases = wqfault_leak_cases,
+};
+
+kunit_test_suite(wqfault_leak_suite);

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * leak: a failed close on an error path leaves an exclusive open behind.
+ *
+ * A session table of exclusive opens (name -> owner), as a redirector
+ * keeps for the files its clients hold open. Each sender is a work item on
+ * a real workqueue: it opens its file exclusively (a connect to the remote,
+ * fault point fail_connect), writes its buffers (fail_write) and closes the
+ * file (fail_close). A sender that fails queues a retry of the same file as
+ * a delayed work item, as a transfer service retries minutes later.
+ *
+ * Buggy: the close is tried once; when it fails the entry stays in the
+ * table, and the retry is refused with -EBUSY (a sharing violation).
+ * Fixed: the close is retried with backoff and, if every attempt fails,
+ * the entry is torn down anyway; the retry succeeds.
+ *
+ * Where faults are decided: in the calling task, before any work item is
+ * queued. The run lists its fault sites in a fixed order (for each sender:
+ * its open, each buffer's write, each close attempt its variant may make,
+ * its retry's open) and fills one decision per site: forced by the knobs,
+ * or, with WQF_RUN_FAULT_ATTR, by should_fail() on the site's point. So the
+ * caller's fail-nth (/proc/thread-self/fail-nth) picks exactly one site,
+ * although the sites run in kworkers. A site decided to fail that its
+ * sender never reaches (a write after an earlier failed one) has no effect.
+ * The delay point is evaluated in the sender work items (race widening;
+ * fail-nth does not reach it).
+ *
+ * Verdict: once every sender and retry has ended, LEAKED if the table still
+ * holds entries (named in the results), else COMPLETED. Then the run
+ * removes what is left, so nothing outlives it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": leak: " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "fault.h"
+#include "wqfault.h"
+#include "trace.h"
+
+#define LEAK_MAX_SENDERS	64
+#define LEAK_MAX_BUFFERS	1000
+#define LEAK_MAX_RETRY_DELAY_MS	60000
+#define LEAK_DEF_CLOSE_RETRIES	3
+#define LEAK_MAX_CLOSE_RETRIES	16
+#define LEAK_DEF_BACKOFF_US	100
+#define LEAK_MAX_BACKOFF_US	100000
+#define LEAK_BUF_SIZE		512
+
+/* How a site was decided to fail (bits of a plan byte). */
+#define LEAK_FORCED		BIT(0)
+#define LEAK_FAULT_ATTR		BIT(1)
+
+static const char * const leak_variants[] = {
+	[WQF_LEAK_BUGGY] = "buggy",
+	[WQF_LEAK_FIXED] = "fixed",
+};
+
+/* One exclusive open in the session table. */
+struct leak_entry {
+	struct list_head node;
+	char name[WQF_NAME_LEN];
+	u32 owner;		/* the sender holding it */
+	u64 bytes;		/* written so far */
+	u8 buf[LEAK_BUF_SIZE];	/* the last buffer written */
+};
+
+struct leak;
+
+struct leak_sender {
+	struct work_struct work;
+	struct delayed_work retry;
+	struct leak *lk;
+	u32 id;
+	char name[WQF_NAME_LEN];
+	u8 *plan;		/* this sender's sites, in leak_site_*() order */
+};
+
+struct leak {
+	struct wqf_ctx *ctx;
+	struct wqf_leak *k;
+	bool fixed;
+	u32 attempts;			/* close attempts a sender may make */
+	u32 nr_sites;			/* per sender */
+	struct mutex table_lock;	/* protects table */
+	struct list_head table;
+	struct leak_sender *senders;
+	u8 *plan;
+	struct workqueue_struct *wq;
+	wait_queue_head_t progress;
+	atomic_t events;		/* progress counter for the driver */
+	atomic_t parties;		/* senders and retries still to end */
+	atomic_t opened, written, write_faults, connect_faults;
+	atomic_t close_attempts, close_faults, torn_down;
+	atomic_t retries, retries_ok, retries_busy;
+	ktime_t start;
+};
+
+/* A sender's sites: open, writes, close attempts, the retry's open. */
+static u32 leak_site_open(const struct leak *lk) { return 0; }
+static u32 leak_site_write(const struct leak *lk, u32 b) { return 1 + b; }
+
+static u32 leak_site_close(const struct leak *lk, u32 a)
+{
+	return 1 + lk->k->buffers + a;
+}
+
+static u32 leak_site_retry(const struct leak *lk)
+{
+	return 1 + lk->k->buffers + lk->attempts;
+}
+
+static void leak_event(struct leak *lk)
+{
+	atomic_inc(&lk->events);
+	wake_up(&lk->progress);
+}
+
+static void leak_party_done(struct leak *lk)
+{
+	atomic_dec(&lk->parties);
+	leak_event(lk);
+}
+
+/* Does site @site of sender @s fail? Counts the fault and traces it. */
+static bool leak_fault(struct leak_sender *s, u32 site,
+		       enum wqf_fault_point point, atomic_t *count)
+{
+	if (!s->plan[site])
+		return false;
+	atomic_inc(count);
+	trace_wqfault_fault_injected(s->lk->ctx->id, point, s->id, site);
+	return true;
+}
+
+static struct leak_entry *leak_find_locked(struct leak *lk, const char *name)
+{
+	struct leak_entry *e;
+
+	list_for_each_entry(e, &lk->table, node)
+		if (!strcmp(e->name, name))
+			return e;
+	return NULL;
+}
+
+/* Open @s's file exclusively; the connect may fail first. */
+static int leak_open(struct leak_sender *s, u32 site)
+{
+	struct leak *lk = s->lk;
+	struct leak_entry *e;
+	int ret = 0;
+
+	if (leak_fault(s, site, WQF_FAULT_CONNECT, &lk->connect_faults))
+		return -ECONNRESET;
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	strscpy(e->name, s->name, sizeof(e->name));
+	e->owner = s->id;
+	mutex_lock(&lk->table_lock);
+	if (leak_find_locked(lk, e->name))
+		ret = -EBUSY;	/* a sharing violation */
+	else
+		list_add_tail(&e->node, &lk->table);
+	mutex_unlock(&lk->table_lock);
+	if (ret)
+		kfree(e);
+	return ret;
+}
+
+/* Remove @s's entry: what a successful close (or a teardown) does. */
+static void leak_remove(struct leak_sender *s)
+{
+	struct leak *lk = s->lk;
+	struct leak_entry *e;
+
+	mutex_lock(&lk->table_lock);
+	e = leak_find_locked(lk, s->name);
+	if (e)
+		list_del(&e->node);
+	mutex_unlock(&lk->table_lock);
+	kfree(e);
+}
+
+static int leak_write(struct leak_sender *s, u32 b)
+{
+	struct leak *lk = s->lk;
+	struct leak_entry *e;
+
+	if (leak_fault(s, leak_site_write(lk, b), WQF_FAULT_WRITE, &lk->write_faults))
+		return -EIO;
+	mutex_lock(&lk->table_lock);
+	e = leak_find_locked(lk, s->name);
+	if (e) {
+		memset(e->buf, (u8)(s->id + b), sizeof(e->buf));
+		e->bytes += sizeof(e->buf);
+	}
+	mutex_unlock(&lk->table_lock);
+	atomic_inc(&lk->written);
+	return 0;
+}
+
+/* One close attempt: fails (entry kept) or removes the entry. */
+static int leak_close_once(struct leak_sender *s, u32 a)
+{
+	struct leak *lk = s->lk;
+
+	atomic_inc(&lk->close_attempts);
+	if (leak_fault(s, leak_site_close(lk, a), WQF_FAULT_CLOSE, &lk->close_faults))
+		return -EIO;
+	leak_remove(s);
+	return 0;
+}
+
+/*
+ * Buggy: one attempt; a failed close leaves the entry in the table.
+ * Fixed: retry with backoff; if every attempt fails, tear the entry down
+ * anyway (the remote side's handle is abandoned, the table is not).
+ */
+static int leak_close(struct leak_sender *s)
+{
+	struct leak *lk = s->lk;
+	u32 backoff = lk->k->close_backoff_us, a;
+	int ret;
+
+	ret = leak_close_once(s, 0);
+	if (!ret || !lk->fixed)
+		return ret;
+	for (a = 1; a < lk->attempts; a++) {
+		fsleep(backoff);
+		backoff = min_t(u32, backoff * 2, LEAK_MAX_BACKOFF_US);
+		ret = leak_close_once(s, a);
+		if (!ret)
+			return 0;
+	}
+	leak_remove(s);
+	atomic_inc(&lk->torn_down);
+	return ret;
+}
+
+static void leak_sender_fn(struct work_struct *work)
+{
+	struct leak_sender *s = container_of(work, struct leak_sender, work);
+	struct leak *lk = s->lk;
+	int ret, cret;
+	u32 b;
+
+	ret = leak_open(s, leak_site_open(lk));
+	if (!ret) {
+		atomic_inc(&lk->opened);
+		wqf_fault_delay();	/* widen the window the entry is open */
+		for (b = 0; b < lk->k->buffers && !ret; b++)
+			ret = leak_write(s, b);
+		/* Done or on the error path: close the file. */
+		cret = leak_close(s);
+		if (!ret)
+			ret = cret;
+	}
+	if (ret && !wqf_ctx_aborted(lk->ctx)) {
+		atomic_inc(&lk->parties);
+		queue_delayed_work(lk->wq, &s->retry,
+				   msecs_to_jiffies(lk->k->retry_delay_ms));
+	}
+	leak_party_done(lk);
+}
+
+/* The retry: open the same file again, and close it at once. */
+static void leak_retry_fn(struct work_struct *work)
+{
+	struct leak_sender *s = container_of(to_delayed_work(work),
+					     struct leak_sender, retry);
+	struct leak *lk = s->lk;
+	int ret;
+
+	atomic_inc(&lk->retries);
+	ret = leak_open(s, leak_site_retry(lk));
+	if (!ret) {
+		leak_remove(s);
+		atomic_inc(&lk->retries_ok);
+	} else if (ret == -EBUSY) {
+		atomic_inc(&lk->retries_busy);
+	}
+	leak_party_done(lk);
+}
+
+/* Decide every site, in the calling task (see the top of the file). */
+static void leak_plan(struct leak *lk, bool fault_attr)
+{
+	struct wqf_leak *k = lk->k;
+	u32 i, j;
+
+	for (i = 0; i < k->senders; i++) {
+		u8 *p = lk->senders[i].plan;
+
+		if (i < k->fault_connect)
+			p[leak_site_open(lk)] |= LEAK_FORCED;
+		if (k->fault_write_at)
+			p[leak_site_write(lk, k->fault_write_at - 1)] |= LEAK_FORCED;
+		for (j = 0; j < min(k->fault_close, lk->attempts); j++)
+			p[leak_site_close(lk, j)] |= LEAK_FORCED;
+		if (!fault_attr)
+			continue;
+		for (j = 0; j < lk->nr_sites; j++) {
+			enum wqf_fault_point pt;
+
+			if (j == leak_site_open(lk) || j == leak_site_retry(lk))
+				pt = WQF_FAULT_CONNECT;
+			else if (j < leak_site_close(lk, 0))
+				pt = WQF_FAULT_WRITE;
+			else
+				pt = WQF_FAULT_CLOSE;
+			k->sites++;
+			if (wqf_should_fail(pt)) {
+				p[j] |= LEAK_FAULT_ATTR;
+				k->sites_failed++;
+			}
+		}
+	}
+}
+
+static int leak_setup(struct leak *lk)
+{
+	struct wqf_leak *k = lk->k;
+	u32 i;
+
+	lk->senders = kvcalloc(k->senders, sizeof(*lk->senders), GFP_KERNEL);
+	lk->plan = kvcalloc(k->senders, lk->nr_sites, GFP_KERNEL);
+	if (!lk->senders || !lk->plan)
+		return -ENOMEM;
+	for (i = 0; i < k->senders; i++) {
+		struct leak_sender *s = &lk->senders[i];
+
+		s->lk = lk;
+		s->id = i;
+		s->plan = lk->plan + (size_t)i * lk->nr_sites;
+		snprintf(s->name, sizeof(s->name), "file%u", i);
+		INIT_WORK(&s->work, leak_sender_fn);
+		INIT_DELAYED_WORK(&s->retry, leak_retry_fn);
+	}
+	lk->wq = alloc_workqueue("wqf_leak%llu", WQ_UNBOUND, 0, lk->ctx->id);
+	return lk->wq ? 0 : -ENOMEM;
+}
+
+/* Queue the senders; wait, bounded, until they and their retries end. */
+static u32 leak_drive(struct leak *lk)
+{
+	struct wqf_leak *k = lk->k;
+	unsigned long deadline;
+	u32 i;
+
+	/* Backoff, retry delay and the stall bound, with room for TCG. */
+	deadline = jiffies + msecs_to_jiffies(k->retry_delay_ms) +
+		usecs_to_jiffies((u64)LEAK_MAX_BACKOFF_US * lk->attempts) +
+		msecs_to_jiffies(lk->ctx->args->stall_timeout_ms) + 10 * HZ;
+	atomic_set(&lk->parties, k->senders);
+	for (i = 0; i < k->senders; i++)
+		queue_work(lk->wq, &lk->senders[i].work);
+	while (atomic_read(&lk->parties)) {
+		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
+				 atomic_read(&lk->events)))
+			return WQF_VERDICT_ABORTED;
+		if (time_after(jiffies, deadline)) {
+			pr_warn_ratelimited("run %llu: parties still running at the deadline\n",
+					    lk->ctx->id);
+			return WQF_VERDICT_ABORTED;
+		}
+	}
+	return WQF_VERDICT_COMPLETED;
+}
+
+/* Stop every work item (an aborted run may have retries pending). */
+static void leak_teardown(struct leak *lk)
+{
+	struct leak_entry *e, *tmp;
+	u32 i;
+
+	if (lk->wq) {
+		wqf_ctx_abort(lk->ctx);
+		/* A sender queues its retry only before the abort. */
+		for (i = 0; i < lk->k->senders; i++) {
+			cancel_work_sync(&lk->senders[i].work);
+			cancel_delayed_work_sync(&lk->senders[i].retry);
+		}
+		destroy_workqueue(lk->wq);
+	}
+	/* The run always cleans up: leaked entries go after the verdict. */
+	list_for_each_entry_safe(e, tmp, &lk->table, node) {
+		list_del(&e->node);
+		kfree(e);
+	}
+	kvfree(lk->plan);
+	kvfree(lk->senders);
+}
+
+static void leak_results(struct leak *lk)
+{
+	struct wqf_leak *k = lk->k;
+	u32 i;
+
+	k->opened = atomic_read(&lk->opened);
+	k->written = atomic_read(&lk->written);
+	k->write_faults = atomic_read(&lk->write_faults);
+	k->connect_faults = atomic_read(&lk->connect_faults);
+	k->close_attempts = atomic_read(&lk->close_attempts);
+	k->close_faults = atomic_read(&lk->close_faults);
+	k->torn_down = atomic_read(&lk->torn_down);
+	k->retries = atomic_read(&lk->retries);
+	k->retries_ok = atomic_read(&lk->retries_ok);
+	k->retries_busy = atomic_read(&lk->retries_busy);
+
+	/* In sender order, so the names do not depend on scheduling. */
+	mutex_lock(&lk->table_lock);
+	for (i = 0; i < k->senders; i++) {
+		if (!leak_find_locked(lk, lk->senders[i].name))
+			continue;
+		if (k->leaked < WQF_LEAK_NAMES)
+			strscpy(k->leaked_names[k->leaked], lk->senders[i].name,
+				sizeof(k->leaked_names[0]));
+		k->leaked++;
+	}
+	mutex_unlock(&lk->table_lock);
+}
+
+static int leak_run(struct wqf_ctx *ctx)
+{
+	struct wqf_run *args = ctx->args;
+	struct leak *lk;
+	int ret;
+
+	lk = kzalloc(sizeof(*lk), GFP_KERNEL);
+	if (!lk)
+		return -ENOMEM;
+	lk->ctx = ctx;
+	lk->k = &args->leak;
+	lk->fixed = args->variant == WQF_LEAK_FIXED;
+	lk->attempts = lk->fixed ? 1 + lk->k->close_retries : 1;
+	lk->nr_sites = 1 + lk->k->buffers + lk->attempts + 1;
+	lk->start = ktime_get();
+	mutex_init(&lk->table_lock);
+	INIT_LIST_HEAD(&lk->table);
+	init_waitqueue_head(&lk->progress);
+
+	ret = leak_setup(lk);
+	if (!ret) {
+		leak_plan(lk, args->flags & WQF_RUN_FAULT_ATTR);
+		args->verdict = leak_drive(lk);
+		/* Parties done (or aborted): the table is what they left. */
+		if (args->verdict == WQF_VERDICT_ABORTED)
+			wqf_ctx_abort(ctx);
+		leak_results(lk);
+		if (args->verdict == WQF_VERDICT_COMPLETED && lk->k->leaked)
+			args->verdict = WQF_VERDICT_LEAKED;
+		args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
+		trace_wqfault_verdict(ctx->id, WQF_SCN_LEAK, args->variant,
+				      args->verdict, args->verdict_us);
+	}
+	leak_teardown(lk);
+	mutex_destroy(&lk->table_lock);
+	kfree(lk);
+	return ret;
+}
+
+static int leak_bad(const char *what, u32 val)
+{
+	pr_warn_ratelimited("invalid %s %u\n", what, val);
+	return -EINVAL;
+}
+
+static int leak_validate(struct wqf_run *args)
+{
+	struct wqf_leak *k = &args->leak;
+
+	if (k->senders < 1 || k->senders > LEAK_MAX_SENDERS)
+		return leak_bad("senders", k->senders);
+	if (k->buffers < 1 || k->buffers > LEAK_MAX_BUFFERS)
+		return leak_bad("buffers", k->buffers);
+	if (k->retry_delay_ms > LEAK_MAX_RETRY_DELAY_MS)
+		return leak_bad("retry_delay_ms", k->retry_delay_ms);
+	if (!k->close_retries)
+		k->close_retries = LEAK_DEF_CLOSE_RETRIES;
+	if (k->close_retries > LEAK_MAX_CLOSE_RETRIES)
+		return leak_bad("close_retries", k->close_retries);
+	if (!k->close_backoff_us)
+		k->close_backoff_us = LEAK_DEF_BACKOFF_US;
+	if (k->close_backoff_us > LEAK_MAX_BACKOFF_US)
+		return leak_bad("close_backoff_us", k->close_backoff_us);
+	if (k->fault_write_at > k->buffers)
+		return leak_bad("fault_write_at", k->fault_write_at);
+	if (k->fault_close > LEAK_MAX_CLOSE_RETRIES + 1)
+		return leak_bad("fault_close", k->fault_close);
+	if (k->fault_connect > k->senders)
+		return leak_bad("fault_connect", k->fault_connect);
+	if (k->pad)
+		return leak_bad("pad", k->pad);
+	memset_after(k, 0, fault_connect);
+	return 0;
+}
+
+static int leak_describe(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_leak *k = &args->leak;
+
+	return scnprintf(buf, len,
+			 "senders=%u buffers=%u retry_delay_ms=%u close_retries=%u close_backoff_us=%u fault_write_at=%u fault_close=%u fault_connect=%u fault_attr=%s",
+			 k->senders, k->buffers, k->retry_delay_ms,
+			 k->close_retries, k->close_backoff_us,
+			 k->fault_write_at, k->fault_close, k->fault_connect,
+			 args->flags & WQF_RUN_FAULT_ATTR ? "on" : "off");
+}
+
+static int leak_report(const struct wqf_run *args, char *buf, size_t len)
+{
+	const struct wqf_leak *k = &args->leak;
+	int n, i;
+
+	n = scnprintf(buf, len,
+		      "opened=%u written=%u write_faults=%u connect_faults=%u close_attempts=%u close_faults=%u torn_down=%u retries=%u retries_ok=%u retries_busy=%u sites=%u sites_failed=%u leaked=%u",
+		      k->opened, k->written, k->write_faults, k->connect_faults,
+		      k->close_attempts, k->close_faults, k->torn_down,
+		      k->retries, k->retries_ok, k->retries_busy, k->sites,
+		      k->sites_failed, k->leaked);
+	for (i = 0; i < min_t(u32, k->leaked, WQF_LEAK_NAMES); i++)
+		n += scnprintf(buf + n, len - n, "%s%s", i ? "," : " names=",
+			       k->leaked_names[i]);
+	if (k->leaked > WQF_LEAK_NAMES)
+		n += scnprintf(buf + n, len - n, ",...");
+	return n;
+}
+
+const struct wqf_scenario wqf_scn_leak = {
+	.id = WQF_SCN_LEAK,
+	.name = "leak",
+	.variants = leak_variants,
+	.nr_variants = ARRAY_SIZE(leak_variants),
+	.flags = WQF_RUN_FAULT_ATTR,
+	.validate = leak_validate,
+	.run = leak_run,
+	.describe = leak_describe,
+	.report = leak_report,
+};

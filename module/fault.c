@@ -62,7 +62,6 @@ static char **const wqf_fault_params[WQF_FAULT_NR] = {
 	[WQF_FAULT_DELAY] = &delay,
 };
 
-static struct dentry *wqf_debugfs;
 
 /**
  * wqf_fault_fallback_parse() - set a fallback point from a parameter string
@@ -190,13 +189,15 @@ EXPORT_SYMBOL_GPL(wqf_fault_name);
 
 /**
  * wqf_fault_init() - set the points from their parameters, add debugfs
+ * @dir: the module's debugfs directory (removed, knobs and all, by the
+ *       module's exit)
  *
  * A malformed parameter string fails the module load, as in null_blk.
  * Debugfs trouble does not: the points then keep their parameter settings.
  *
  * Return: 0, or -EINVAL for a malformed parameter string.
  */
-int wqf_fault_init(void)
+int wqf_fault_init(struct dentry *dir)
 {
 	int i, ret;
 
@@ -209,9 +210,8 @@ int wqf_fault_init(void)
 			return -EINVAL;
 		}
 	}
-	wqf_debugfs = debugfs_create_dir("wqfault", NULL);
 	for (i = 0; i < WQF_FAULT_NR; i++) {
-		ret = wqf_fault_attr_debugfs(&wqf_faults[i], wqf_debugfs);
+		ret = wqf_fault_attr_debugfs(&wqf_faults[i], dir);
 		if (ret && ret != -ENODEV)
 			pr_warn("%s: no debugfs knobs (%d)\n", wqf_faults[i].name, ret);
 	}
@@ -220,11 +220,3 @@ int wqf_fault_init(void)
 	return 0;
 }
 
-/**
- * wqf_fault_exit() - remove the debugfs knobs
- */
-void wqf_fault_exit(void)
-{
-	debugfs_remove_recursive(wqf_debugfs);
-	wqf_debugfs = NULL;
-}

@@ -129,7 +129,6 @@ static inline int wqf_fault_attr_debugfs(struct wqf_fault *f,
 bool wqf_should_fail(enum wqf_fault_point point);
 unsigned int wqf_fault_delay(void);
 const char *wqf_fault_name(enum wqf_fault_point point);
-int wqf_fault_init(void);
-void wqf_fault_exit(void);
+int wqf_fault_init(struct dentry *dir);
 
 #endif /* _WQFAULT_FAULT_H */

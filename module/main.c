@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -143,6 +144,8 @@ static long wqf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case WQF_IOC_ABORT:
 		wqf_owner_abort(owner, NULL);
 		return 0;
+	case WQF_IOC_RELEASE:
+		return wqf_release_all();
 	default:
 		pr_warn_ratelimited("unknown ioctl 0x%x\n", cmd);
 		return -ENOTTY;
@@ -193,29 +196,51 @@ static struct miscdevice wqf_miscdev = {
 	.mode = 0600,
 };
 
+/* debugfs wqfault/release: any write ends every hang-mode run's hold. */
+static ssize_t wqf_release_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	int n = wqf_release_all();
+
+	pr_info_ratelimited("debugfs release: %d run(s) in hang mode released\n", n);
+	return count;
+}
+
+static const struct file_operations wqf_release_fops = {
+	.owner = THIS_MODULE,
+	.write = wqf_release_write,
+	.llseek = noop_llseek,
+};
+
+static struct dentry *wqf_debugfs;
+
 static int __init wqf_init(void)
 {
 	int ret;
 
-	ret = wqf_fault_init();
+	wqf_debugfs = debugfs_create_dir("wqfault", NULL);
+	ret = wqf_fault_init(wqf_debugfs);
 	if (ret)
-		return ret;
+		goto err_debugfs;
+	/* Optional: without debugfs, WQF_IOC_RELEASE still releases. */
+	debugfs_create_file("release", 0200, wqf_debugfs, NULL, &wqf_release_fops);
 	ret = misc_register(&wqf_miscdev);
 	if (ret)
-		goto err_fault_exit;
+		goto err_debugfs;
 	pr_info("loaded: api %d, features 0x%llx\n", WQF_API_VERSION,
 		wqf_features());
 	return 0;
 
-err_fault_exit:
-	wqf_fault_exit();
+err_debugfs:
+	debugfs_remove_recursive(wqf_debugfs);
 	return ret;
 }
 
 static void __exit wqf_exit(void)
 {
 	misc_deregister(&wqf_miscdev);
-	wqf_fault_exit();
+	/* the fault points' knobs and the release file go with the directory */
+	debugfs_remove_recursive(wqf_debugfs);
 	pr_info("unloaded\n");
 }
 

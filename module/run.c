@@ -10,6 +10,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/sysctl.h>
 #include <linux/slab.h>
 
 #include "wqfault.h"
@@ -22,7 +23,17 @@
 /* Room for the knobs or results of one scenario in a log line. */
 #define WQF_LINE_LEN		384
 
+static const char * const wqf_hang_end_names[] = {
+	[WQF_HANG_NOT_HELD] = "not-held",
+	[WQF_HANG_DEADLINE] = "deadline",
+	[WQF_HANG_RELEASED] = "released",
+	[WQF_HANG_ABORTED] = "aborted",
+};
+
 static atomic_t wqf_nr_runs = ATOMIC_INIT(0);
+/* Every run in progress, for wqf_release_all(). */
+static LIST_HEAD(wqf_all_runs);
+static DEFINE_SPINLOCK(wqf_all_lock);
 static atomic64_t wqf_last_id = ATOMIC64_INIT(0);
 
 /**
@@ -32,8 +43,12 @@ static atomic64_t wqf_last_id = ATOMIC64_INIT(0);
 void wqf_ctx_init(struct wqf_ctx *ctx)
 {
 	ctx->aborted = false;
+	ctx->hang = false;
+	ctx->released = false;
 	ctx->slice = WQF_DEFAULT_SLICE ? WQF_DEFAULT_SLICE : 1;
 	INIT_LIST_HEAD(&ctx->node);
+	INIT_LIST_HEAD(&ctx->all);
+	init_waitqueue_head(&ctx->hang_wq);
 }
 EXPORT_SYMBOL_GPL(wqf_ctx_init);
 
@@ -46,6 +61,7 @@ EXPORT_SYMBOL_GPL(wqf_ctx_init);
 void wqf_ctx_abort(struct wqf_ctx *ctx)
 {
 	WRITE_ONCE(ctx->aborted, true);
+	wake_up_all(&ctx->hang_wq);
 }
 EXPORT_SYMBOL_GPL(wqf_ctx_abort);
 
@@ -68,7 +84,9 @@ EXPORT_SYMBOL_GPL(wqf_ctx_aborted);
  * @deadline: absolute time in jiffies after which the wait gives up
  *
  * Sleeps uninterruptibly in slices of at most @ctx->slice jiffies, so an
- * abort is seen quickly and no wait is ever unbounded.
+ * abort is seen quickly and no wait is ever unbounded. In hang mode it is
+ * one uninterruptible sleep up to @deadline instead, as the real bug's
+ * wait is, so hung_task can see it; wqf_complete_all() and abort wake it.
  *
  * Return: 0 if @done completed, -ECANCELED if the run was aborted first,
  * -ETIMEDOUT if @deadline passed first.
@@ -76,6 +94,16 @@ EXPORT_SYMBOL_GPL(wqf_ctx_aborted);
 int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	     unsigned long deadline)
 {
+	if (ctx->hang) {
+		long left = (long)(deadline - jiffies);
+
+		if (left > 0)
+			wait_event_timeout(ctx->hang_wq, completion_done(done) ||
+					   wqf_ctx_aborted(ctx), left);
+		if (wqf_ctx_aborted(ctx))
+			return -ECANCELED;
+		return try_wait_for_completion(done) ? 0 : -ETIMEDOUT;
+	}
 	for (;;) {
 		long left = (long)(deadline - jiffies);
 
@@ -89,6 +117,80 @@ int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	}
 }
 EXPORT_SYMBOL_GPL(wqf_wait);
+
+/**
+ * wqf_complete_all() - complete_all() that also wakes hang-mode waiters
+ * @ctx: the run @done belongs to
+ * @done: the completion
+ *
+ * Scenarios complete what their parties wait for with wqf_wait() this way.
+ */
+void wqf_complete_all(struct wqf_ctx *ctx, struct completion *done)
+{
+	complete_all(done);
+	wake_up_all(&ctx->hang_wq);
+}
+EXPORT_SYMBOL_GPL(wqf_complete_all);
+
+/**
+ * wqf_hang_hold() - in hang mode, keep a stalled run stalled
+ * @ctx: the run, at its verdict
+ * @wq: where the run's parties wake the driving thread (as wqf_ctx_tick())
+ * @seq: its progress counter
+ *
+ * Called by the driving thread once it has its verdict and before it
+ * unwinds. Without WQF_RUN_HANG it returns at once. Else it waits, ticking,
+ * until wqf_release_all(), an abort or signal, or wqf_hang.hang_ms, and
+ * records how long and what ended it.
+ *
+ * Return: true if the run was aborted (or the caller signalled) meanwhile.
+ */
+bool wqf_hang_hold(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq)
+{
+	struct wqf_hang *h = &ctx->args->hang;
+	unsigned long start = jiffies, end = start + msecs_to_jiffies(h->hang_ms);
+	bool aborted = false;
+
+	if (!ctx->hang)
+		return false;
+	h->end = WQF_HANG_DEADLINE;
+	while (time_before(jiffies, end)) {
+		if (READ_ONCE(ctx->released)) {
+			h->end = WQF_HANG_RELEASED;
+			break;
+		}
+		if (wqf_ctx_tick(ctx, wq, seq, atomic_read(seq))) {
+			h->end = WQF_HANG_ABORTED;
+			aborted = true;
+			break;
+		}
+	}
+	h->held_ms = jiffies_to_msecs(jiffies - start);
+	return aborted;
+}
+EXPORT_SYMBOL_GPL(wqf_hang_hold);
+
+/**
+ * wqf_release_all() - end the hold of every hang-mode run in progress
+ *
+ * Return: how many runs in hang mode were released.
+ */
+int wqf_release_all(void)
+{
+	struct wqf_ctx *ctx;
+	int n = 0;
+
+	spin_lock(&wqf_all_lock);
+	list_for_each_entry(ctx, &wqf_all_runs, all) {
+		if (!ctx->hang)
+			continue;
+		WRITE_ONCE(ctx->released, true);
+		n++;
+	}
+	spin_unlock(&wqf_all_lock);
+	return n;
+}
+EXPORT_SYMBOL_GPL(wqf_release_all);
 
 /**
  * wqf_ctx_tick() - sleep until @seq moves on from @seen, or one tick
@@ -173,6 +275,28 @@ static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 				    scn->name, args->flags & ~scn->flags);
 		return -EINVAL;
 	}
+	if (args->flags & WQF_RUN_HANG) {
+		struct wqf_hang *h = &args->hang;
+
+		if (!h->hang_ms)
+			h->hang_ms = sysctl_hung_task_timeout_secs ?
+				     2 * sysctl_hung_task_timeout_secs * 1000 + 5000 :
+				     WQF_HANG_DEFAULT_MS;
+		if (h->hang_ms < WQF_HANG_MIN_MS || h->hang_ms > WQF_HANG_MAX_MS) {
+			pr_warn_ratelimited("hang_ms %u outside %u..%u\n", h->hang_ms,
+					    WQF_HANG_MIN_MS, WQF_HANG_MAX_MS);
+			return -EINVAL;
+		}
+		if (args->flags & WQF_RUN_CONFIRM) {
+			pr_warn_ratelimited("%s: hang mode and confirm exclude each other\n",
+					    scn->name);
+			return -EINVAL;
+		}
+	} else if (args->hang.hang_ms) {
+		pr_warn_ratelimited("%s: hang_ms without hang mode\n", scn->name);
+		return -EINVAL;
+	}
+	memset_after(&args->hang, 0, hang_ms);
 	if (!args->stall_timeout_ms)
 		args->stall_timeout_ms = WQF_STALL_DEFAULT_MS;
 	if (args->stall_timeout_ms < WQF_STALL_MIN_MS ||
@@ -223,6 +347,7 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 		goto err_free;
 	}
 	wqf_ctx_init(ctx);
+	ctx->hang = args->flags & WQF_RUN_HANG;
 	ctx->id = atomic64_inc_return(&wqf_last_id);
 	ctx->args = args;
 	ctx->files = current->files;
@@ -232,23 +357,30 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 		list_add_tail(&ctx->node, &owner->runs);
 		spin_unlock(&owner->lock);
 	}
+	spin_lock(&wqf_all_lock);
+	list_add_tail(&ctx->all, &wqf_all_runs);
+	spin_unlock(&wqf_all_lock);
 
 	scn->describe(args, line, WQF_LINE_LEN);
-	pr_info("%s start: run=%llu variant=%s flags=0x%x stall_timeout_ms=%u %s\n",
+	pr_info("%s start: run=%llu variant=%s flags=0x%x stall_timeout_ms=%u hang_ms=%u %s\n",
 		scn->name, ctx->id, scn->variants[args->variant], args->flags,
-		args->stall_timeout_ms, line);
+		args->stall_timeout_ms, args->hang.hang_ms, line);
 	start = ktime_get();
 	ret = scn->run(ctx);
 	args->elapsed_us = ktime_us_delta(ktime_get(), start);
 	if (!ret) {
 		scn->report(args, line, WQF_LINE_LEN);
-		pr_info("%s end: run=%llu verdict=%s elapsed_us=%llu verdict_us=%llu %s\n",
+		pr_info("%s end: run=%llu verdict=%s elapsed_us=%llu verdict_us=%llu hang=%s held_ms=%u %s\n",
 			scn->name, ctx->id, wqf_verdict_name(args->verdict),
-			args->elapsed_us, args->verdict_us, line);
+			args->elapsed_us, args->verdict_us,
+			wqf_hang_end_names[args->hang.end], args->hang.held_ms, line);
 	} else {
 		pr_info("%s end: run=%llu error=%d\n", scn->name, ctx->id, ret);
 	}
 
+	spin_lock(&wqf_all_lock);
+	list_del(&ctx->all);
+	spin_unlock(&wqf_all_lock);
 	if (owner) {
 		spin_lock(&owner->lock);
 		list_del(&ctx->node);

@@ -239,7 +239,32 @@ static void lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
 		lk->ctx->id, s->id, lockcb_paths[k->path], lk->ops->name,
 		k->diag_holder_pid, k->diag_recursive ? "itself" : "another task",
 		jiffies_to_msecs(lk->stall));
-	wqf_ctx_abort(lk->ctx);
+	/* hang mode: the driving thread holds the hang, then aborts */
+	if (!lk->ctx->hang)
+		wqf_ctx_abort(lk->ctx);
+	lockcb_event(lk);
+}
+
+/*
+ * Hang mode, after the verdict: stay stuck the way the real waiter is
+ * until the run is released or aborted (bounded all the same). A sleeping
+ * lock's waiter sleeps in one uninterruptible wait, which hung_task sees;
+ * a spinlock's waiter keeps spinning with preemption off, which the soft
+ * lockup detector and RCU see.
+ */
+static void lockcb_hang(struct lockcb *lk)
+{
+	struct wqf_ctx *ctx = lk->ctx;
+	unsigned long bound = jiffies + lk->stall +
+			      msecs_to_jiffies(ctx->args->hang.hang_ms) + 10 * HZ;
+
+	if (lk->ops->sleeps) {
+		wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
+				   bound - jiffies);
+		return;
+	}
+	while (!wqf_ctx_aborted(ctx) && time_before(jiffies, bound))
+		cpu_relax();
 }
 
 /*
@@ -262,8 +287,11 @@ static bool lockcb_run_locked(struct lockcb *lk, struct lockcb_session *s,
 		if (wqf_ctx_aborted(lk->ctx))
 			return false;
 		if (time_after(jiffies, deadline)) {
-			if (diagnose)
+			if (diagnose) {
 				lockcb_deadlock(lk, s);
+				if (lk->ctx->hang)
+					lockcb_hang(lk);
+			}
 			return false;
 		}
 		if (lk->ops->sleeps)
@@ -457,6 +485,12 @@ static u32 lockcb_drive(struct lockcb *lk)
 	/* Every party's waits are bounded by the stall timeout. */
 	while (atomic_read(&lk->parties)) {
 		if (!wqf_ctx_aborted(lk->ctx)) {
+			/* hang mode: keep it stuck, for the kernel's detectors */
+			if (READ_ONCE(lk->deadlocked) && lk->ctx->hang) {
+				wqf_hang_hold(lk->ctx, &lk->progress, &lk->events);
+				wqf_ctx_abort(lk->ctx);
+				continue;
+			}
 			wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
 				     atomic_read(&lk->events));
 			continue;
@@ -618,7 +652,7 @@ const struct wqf_scenario wqf_scn_lockcb = {
 	.name = "lockcb",
 	.variants = lockcb_variants,
 	.nr_variants = ARRAY_SIZE(lockcb_variants),
-	.flags = WQF_RUN_NO_LOCKDEP,
+	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
 	.validate = lockcb_validate,
 	.run = lockcb_run,
 	.describe = lockcb_describe,

@@ -159,7 +159,7 @@ static void starve_connect_fn(struct work_struct *work)
 	atomic_dec(&st->connecting);
 	/* Pairs with the acquire in starve_request_fn(): connected, then seen. */
 	smp_store_release(&sh->state, SHARE_CONNECTED);
-	complete_all(&sh->connected);
+	wqf_complete_all(st->ctx, &sh->connected);
 	trace_wqfault_connect_done(st->ctx->id, sh - st->shares, work);
 	wake_up(&st->progress);
 }
@@ -506,7 +506,7 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 			return WQF_VERDICT_ABORTED;
 	WRITE_ONCE(st->last_progress, jiffies);
 	WRITE_ONCE(st->gate_open, true);
-	complete_all(&st->gate);
+	wqf_complete_all(ctx, &st->gate);
 
 	for (;;) {
 		int seen = atomic_read(&st->finished);
@@ -522,6 +522,8 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 			starve_diagnose(st, oldest);
 			if (ctx->args->flags & WQF_RUN_CONFIRM)
 				starve_confirm(st, oldest);
+			/* hang mode: keep it stuck, for the kernel's detectors */
+			wqf_hang_hold(ctx, &st->progress, &st->finished);
 			return WQF_VERDICT_DEADLOCK;
 		}
 		if (starve_tick(st, seen))
@@ -547,7 +549,8 @@ static int starve_run(struct wqf_ctx *ctx)
 	init_waitqueue_head(&st->progress);
 	st->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	/* Past the watchdog, the confirm window and the connect's own work. */
-	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ;
+	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ +
+			 msecs_to_jiffies(args->hang.hang_ms);
 	st->throttled = args->variant == WQF_STARVE_THROTTLE;
 
 	ret = starve_setup(st);
@@ -557,7 +560,7 @@ static int starve_run(struct wqf_ctx *ctx)
 			starve_snapshot(st, start, WQF_VERDICT_ABORTED);
 		if (args->verdict != WQF_VERDICT_COMPLETED)
 			wqf_ctx_abort(ctx);
-		complete_all(&st->gate);
+		wqf_complete_all(ctx, &st->gate);
 	}
 	starve_teardown(st);
 	kfree(st);
@@ -653,7 +656,7 @@ const struct wqf_scenario wqf_scn_starve = {
 	.name = "starve",
 	.variants = starve_variants,
 	.nr_variants = ARRAY_SIZE(starve_variants),
-	.flags = WQF_RUN_CONFIRM,
+	.flags = WQF_RUN_CONFIRM | WQF_RUN_HANG,
 	.validate = starve_validate,
 	.run = starve_run,
 	.describe = starve_describe,

@@ -21,6 +21,10 @@
 #define WQF_STALL_DEFAULT_MS	1000
 #define WQF_STALL_MIN_MS	10
 #define WQF_STALL_MAX_MS	600000
+/* Range and fallback default of wqf_hang.hang_ms. */
+#define WQF_HANG_MIN_MS		1000
+#define WQF_HANG_MAX_MS		600000
+#define WQF_HANG_DEFAULT_MS	30000
 
 /**
  * struct wqf_ctx - one run of a scenario
@@ -31,14 +35,23 @@
  * @args: the run's knobs and results (kernel copy of the UAPI struct)
  * @files: the files_struct of the task that started the run (for close())
  * @node: entry in the owner's list of runs
+ * @hang: hang mode (WQF_RUN_HANG): waits are one long sleep each
+ * @released: set once by wqf_release_all()
+ * @hang_wq: hang-mode waiters sleep here; woken by wqf_complete_all(),
+ *           abort and release
+ * @all: entry in the list of every run in progress
  */
 struct wqf_ctx {
 	bool aborted;
+	bool hang;
+	bool released;
 	unsigned long slice;
 	u64 id;
 	struct wqf_run *args;
 	const void *files;
 	struct list_head node;
+	wait_queue_head_t hang_wq;
+	struct list_head all;
 };
 
 /**
@@ -100,5 +113,8 @@ void wqf_owner_init(struct wqf_owner *owner);
 void wqf_owner_abort(struct wqf_owner *owner, const void *files);
 int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner);
 int wqf_runs_in_progress(void);
+void wqf_complete_all(struct wqf_ctx *ctx, struct completion *done);
+bool wqf_hang_hold(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq);
+int wqf_release_all(void);
 
 #endif /* _WQFAULT_H */

@@ -66,6 +66,7 @@ static void print_usage(FILE *f)
 		"                      draw runs recorded with run --trace (one panel\n"
 		"                      each): slots, parked items, verdict; --summary\n"
 		"                      prints what each panel shows at its verdict\n"
+		"  release             end the hold of every run in hang mode\n"
 		"  help                this text\n"
 		"run options (starve):\n"
 		"  --variant=NAME          buggy | throttle | separate-queue (default buggy)\n"
@@ -129,6 +130,11 @@ static void print_usage(FILE *f)
 		"                          run (the Nth fault site the run asks fails; see\n"
 		"                          leak --fault-attr) and say if it was reached\n"
 		"  --json                  print the result as JSON\n"
+		"  --hang                  hang mode: one long uninterruptible wait per stuck\n"
+		"                          party, held after the verdict until `wqfault release`,\n"
+		"                          Ctrl-C or --hang-ms (starve)\n"
+		"  --hang-ms=N             hold the hang N ms at most (default: twice\n"
+		"                          hung_task_timeout_secs + 5 s)\n"
 		"  --trace=FILE            record wqfault:* and workqueue:* events of the run\n"
 		"                          (tracefs) into FILE, for `wqfault timeline`\n"
 		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");
@@ -158,6 +164,18 @@ static int cmd_version(int fd)
 	       v.features & WQF_FEAT_FAULT_INJECTION ? " fault-injection" : "",
 	       v.features & WQF_FEAT_HUNG_TASK ? " hung-task" : "",
 	       v.features & WQF_FEAT_WQ_WATCHDOG ? " wq-watchdog" : "");
+	return 0;
+}
+
+static int cmd_release(int fd)
+{
+	int n = ioctl(fd, WQF_IOC_RELEASE);
+
+	if (n < 0) {
+		fprintf(stderr, "wqfault: release: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("released %d run(s) in hang mode\n", n);
 	return 0;
 }
 
@@ -406,6 +424,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o,
 	const struct num_opt nums[] = {
 		{ "--stall-timeout-ms", 0, UINT_MAX, &o->run.stall_timeout_ms, 1 },
 		{ "--repeat", 1, 1000000, &o->repeat, 0 },
+		{ "--hang-ms", 0, UINT_MAX, &o->run.hang.hang_ms, 1 },
 		{ "--fail-nth", 0, INT_MAX, &o->fail_nth, 0 },
 	};
 	const char *s;
@@ -428,6 +447,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o,
 			continue;
 		if (!strcmp(a, "--json")) {
 			o->json = 1;
+		} else if (!strcmp(a, "--hang") && !o->demo) {
+			o->run.flags |= WQF_RUN_HANG;
 		} else if (opt_str(a, "--trace") && !o->demo) {
 			o->trace = opt_str(a, "--trace");
 		} else if (opt_str(a, "--variant")) {
@@ -447,16 +468,37 @@ static int parse_run(int argc, char **argv, struct run_opts *o,
 	return 0;
 }
 
-static void starve_json(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_starve *k = &r->starve;
+static const char *const hang_ends[] = { "not-held", "deadline", "released", "aborted" };
 
-	printf("{\"scenario\":\"starve\",\"variant\":\"%s\",\"verdict\":\"%s\",",
-	       variant, verdict_name(r->verdict));
+/* The keys of every scenario's JSON line: struct wqf_run's own fields. */
+static void json_head(const struct wqf_run *r, const char *scn, const char *variant)
+{
+	printf("{\"scenario\":\"%s\",\"variant\":\"%s\",\"verdict\":\"%s\",",
+	       scn, variant, verdict_name(r->verdict));
 	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
 	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
 	       (unsigned long long)r->verdict_us);
 	printf("\"stall_timeout_ms\":%u,\"flags\":%u,", r->stall_timeout_ms, r->flags);
+	printf("\"hang_ms\":%u,\"held_ms\":%u,\"hang_end\":\"%s\",", r->hang.hang_ms,
+	       r->hang.held_ms, name_of(hang_ends, ARRAY_SIZE(hang_ends), r->hang.end));
+}
+
+/* The first line of every scenario's human output, and the hang if held. */
+static void human_head(const struct wqf_run *r, const char *scn, const char *variant)
+{
+	printf("%s %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
+	       scn, variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
+	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	if (r->hang.end != WQF_HANG_NOT_HELD)
+		printf("  hang mode: held %u ms after the verdict, ended by %s\n",
+		       r->hang.held_ms, name_of(hang_ends, ARRAY_SIZE(hang_ends), r->hang.end));
+}
+
+static void starve_json(const struct wqf_run *r, const char *variant)
+{
+	const struct wqf_starve *k = &r->starve;
+
+	json_head(r, "starve", variant);
 	printf("\"queue\":\"%s\",\"queue_flags\":%u,\"max_active\":%u,",
 	       queue_name(k->queue), k->queue_flags,
 	       k->max_active);
@@ -485,9 +527,7 @@ static void starve_human(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_starve *k = &r->starve;
 
-	printf("starve %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
-	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	human_head(r, "starve", variant);
 	printf("  queue %s%s%s max_active %u; requests %u, shares %u (%u cached)",
 	       queue_name(k->queue),
 	       k->queue_flags & WQF_QF_HIGHPRI ? "+highpri" : "",
@@ -518,13 +558,8 @@ static void lockcb_json(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_lockcb *k = &r->lockcb;
 
-	printf("{\"scenario\":\"lockcb\",\"variant\":\"%s\",\"verdict\":\"%s\",",
-	       variant, verdict_name(r->verdict));
-	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
-	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
-	       (unsigned long long)r->verdict_us);
-	printf("\"stall_timeout_ms\":%u,\"flags\":%u,\"lock\":\"%s\",\"path\":\"%s\",",
-	       r->stall_timeout_ms, r->flags,
+	json_head(r, "lockcb", variant);
+	printf("\"lock\":\"%s\",\"path\":\"%s\",",
 	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
 	       name_of(lockcb_paths, ARRAY_SIZE(lockcb_paths), k->path));
 	printf("\"sessions\":%u,\"expired\":%u,\"idle_ms\":%u,",
@@ -545,9 +580,7 @@ static void lockcb_human(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_lockcb *k = &r->lockcb;
 
-	printf("lockcb %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
-	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	human_head(r, "lockcb", variant);
 	printf("  %s, completion path %s; %u sessions (%u expired, %u closed by a client)\n",
 	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
 	       name_of(lockcb_paths, ARRAY_SIZE(lockcb_paths), k->path),
@@ -614,12 +647,7 @@ static void leak_json(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_leak *k = &r->leak;
 
-	printf("{\"scenario\":\"leak\",\"variant\":\"%s\",\"verdict\":\"%s\",",
-	       variant, verdict_name(r->verdict));
-	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
-	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
-	       (unsigned long long)r->verdict_us);
-	printf("\"stall_timeout_ms\":%u,\"flags\":%u,", r->stall_timeout_ms, r->flags);
+	json_head(r, "leak", variant);
 	printf("\"senders\":%u,\"buffers\":%u,\"retry_delay_ms\":%u,",
 	       k->senders, k->buffers, k->retry_delay_ms);
 	printf("\"close_retries\":%u,\"close_backoff_us\":%u,",
@@ -642,9 +670,7 @@ static void leak_human(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_leak *k = &r->leak;
 
-	printf("leak %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
-	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	human_head(r, "leak", variant);
 	printf("  %u senders x %u buffers; opened %u, written %u; faults: write %u,",
 	       k->senders, k->buffers, k->opened, k->written, k->write_faults);
 	printf(" connect %u, close %u of %u attempts\n", k->connect_faults,
@@ -697,12 +723,7 @@ static void mux_json(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_mux *k = &r->mux;
 
-	printf("{\"scenario\":\"mux\",\"variant\":\"%s\",\"verdict\":\"%s\",",
-	       variant, verdict_name(r->verdict));
-	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
-	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
-	       (unsigned long long)r->verdict_us);
-	printf("\"stall_timeout_ms\":%u,\"flags\":%u,", r->stall_timeout_ms, r->flags);
+	json_head(r, "mux", variant);
 	printf("\"max_mux\":%u,\"threads\":%u,\"resources\":%u,\"window_us\":%u,",
 	       k->max_mux, k->threads, k->resources, k->window_us);
 	printf("\"credits\":%u,\"credits_needed\":%u,\"completed\":%u,",
@@ -729,9 +750,7 @@ static void mux_human(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_mux *k = &r->mux;
 
-	printf("mux %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
-	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	human_head(r, "mux", variant);
 	printf("  max_mux %u (%u credits in the pool, %u needed at once); %u threads:",
 	       k->max_mux, k->credits, k->credits_needed, k->threads);
 	printf(" %u writers, %u logoff; race window %u us\n", k->resources,
@@ -802,13 +821,8 @@ static void abba_json(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_abba *k = &r->abba;
 
-	printf("{\"scenario\":\"abba\",\"variant\":\"%s\",\"verdict\":\"%s\",",
-	       variant, verdict_name(r->verdict));
-	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
-	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
-	       (unsigned long long)r->verdict_us);
-	printf("\"stall_timeout_ms\":%u,\"flags\":%u,\"mode\":\"%s\",\"clients\":%u,",
-	       r->stall_timeout_ms, r->flags,
+	json_head(r, "abba", variant);
+	printf("\"mode\":\"%s\",\"clients\":%u,",
 	       name_of(abba_modes, ARRAY_SIZE(abba_modes), k->mode), k->clients);
 	printf("\"resource\":\"%s\",\"lock\":\"%s\",\"race_window_us\":%u,",
 	       name_of(abba_resources, ARRAY_SIZE(abba_resources), k->resource),
@@ -827,9 +841,7 @@ static void abba_human(const struct wqf_run *r, const char *variant)
 {
 	const struct wqf_abba *k = &r->abba;
 
-	printf("abba %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
-	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
+	human_head(r, "abba", variant);
 	printf("  %s mode, %u clients on %s resource%s, %s, race window %u us, %u iterations\n",
 	       name_of(abba_modes, ARRAY_SIZE(abba_modes), k->mode), k->clients,
 	       k->resource == WQF_ABBA_SAME ? "the same" : "different",
@@ -1394,12 +1406,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "version") && strcmp(cmd, "list") && strcmp(cmd, "run") &&
-	    strcmp(cmd, "demo") && strcmp(cmd, "timeline") && strcmp(cmd, "sweep")) {
+	    strcmp(cmd, "demo") && strcmp(cmd, "timeline") && strcmp(cmd, "sweep") &&
+	    strcmp(cmd, "release")) {
 		fprintf(stderr, "wqfault: unknown command '%s'\n", cmd);
 		print_usage(stderr);
 		return 2;
 	}
-	if ((!strcmp(cmd, "version") || !strcmp(cmd, "list")) && i != argc) {
+	if ((!strcmp(cmd, "version") || !strcmp(cmd, "list") ||
+	     !strcmp(cmd, "release")) && i != argc) {
 		print_usage(stderr);
 		return 2;
 	}
@@ -1414,7 +1428,10 @@ int main(int argc, char **argv)
 	fd = open_dev();
 	if (fd < 0)
 		return 1;
-	rc = !strcmp(cmd, "version") ? cmd_version(fd) : cmd_list(fd);
+	if (!strcmp(cmd, "release"))
+		rc = cmd_release(fd);
+	else
+		rc = !strcmp(cmd, "version") ? cmd_version(fd) : cmd_list(fd);
 	close(fd);
 	return rc;
 }

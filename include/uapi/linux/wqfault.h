@@ -606,9 +606,47 @@ struct wqf_abba {
  * every fault site of the run, in the calling task, before it starts (leak)
  */
 #define WQF_RUN_FAULT_ATTR	(1U << 4)
+/**
+ * define WQF_RUN_HANG - hang mode: the stuck parties block the way the real
+ * bug blocks (one long uninterruptible wait each), so hung_task can see
+ * them, and stay blocked after the verdict until WQF_IOC_RELEASE, the
+ * debugfs file wqfault/release, a signal to the caller, or wqf_hang.hang_ms
+ * (not with WQF_RUN_CONFIRM)
+ */
+#define WQF_RUN_HANG		(1U << 5)
 /** define WQF_RUN_FLAGS_ALL - every known WQF_RUN_* bit */
 #define WQF_RUN_FLAGS_ALL	(WQF_RUN_CONFIRM | WQF_RUN_NO_LOCKDEP | \
-				 WQF_RUN_FAULT_ATTR)
+				 WQF_RUN_FAULT_ATTR | WQF_RUN_HANG)
+
+/**
+ * enum wqf_hang_end - what ended the hold of a WQF_RUN_HANG run
+ * @WQF_HANG_NOT_HELD: no hang was held (no flag, or the run did not stall)
+ * @WQF_HANG_DEADLINE: wqf_hang.hang_ms passed
+ * @WQF_HANG_RELEASED: WQF_IOC_RELEASE or the debugfs release file
+ * @WQF_HANG_ABORTED: WQF_IOC_ABORT, close() or a signal to the caller
+ */
+enum wqf_hang_end {
+	WQF_HANG_NOT_HELD = 0,
+	WQF_HANG_DEADLINE = 1,
+	WQF_HANG_RELEASED = 2,
+	WQF_HANG_ABORTED = 3,
+};
+
+/**
+ * struct wqf_hang - hang mode knobs and results (with WQF_RUN_HANG)
+ * @hang_ms: (in) how long the stuck parties are held after the verdict at
+ *           most, 1,000 to 600,000; 0 means twice the kernel's
+ *           hung_task_timeout_secs plus 5 s (30 s if that is 0)
+ * @held_ms: (out) how long they were held after the verdict
+ * @end: (out) enum wqf_hang_end
+ * @pad: must be zero
+ */
+struct wqf_hang {
+	__u32 hang_ms;
+	__u32 held_ms;
+	__u32 end;
+	__u32 pad;
+};
 
 /**
  * struct wqf_run - one run of a scenario, for WQF_IOC_RUN
@@ -627,6 +665,7 @@ struct wqf_abba {
  * @leak: (in/out) knobs and results when @scenario is WQF_SCN_LEAK
  * @mux: (in/out) knobs and results when @scenario is WQF_SCN_MUX
  * @abba: (in/out) knobs and results when @scenario is WQF_SCN_ABBA
+ * @hang: (in/out) hang mode, with WQF_RUN_HANG in @flags
  */
 struct wqf_run {
 	__u32 size;
@@ -643,6 +682,7 @@ struct wqf_run {
 	struct wqf_leak leak;
 	struct wqf_mux mux;
 	struct wqf_abba abba;
+	struct wqf_hang hang;
 };
 
 /** define WQF_IOC_VERSION - report the ABI version and features */
@@ -659,5 +699,10 @@ struct wqf_run {
 #define WQF_IOC_RUN		_IO(WQF_IOC_MAGIC, 0x02)
 /** define WQF_IOC_ABORT - abort every run in progress on this file */
 #define WQF_IOC_ABORT		_IO(WQF_IOC_MAGIC, 0x03)
+/**
+ * define WQF_IOC_RELEASE - end the hold of every WQF_RUN_HANG run, of any
+ * file; returns how many runs it released
+ */
+#define WQF_IOC_RELEASE		_IO(WQF_IOC_MAGIC, 0x04)
 
 #endif /* _UAPI_LINUX_WQFAULT_H */

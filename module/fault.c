@@ -62,7 +62,6 @@ static char **const wqf_fault_params[WQF_FAULT_NR] = {
 	[WQF_FAULT_DELAY] = &delay,
 };
 
-
 /**
  * wqf_fault_fallback_parse() - set a fallback point from a parameter string
  * @fb: the point

@@ -10,7 +10,6 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
-#include <linux/sched/sysctl.h>
 #include <linux/slab.h>
 
 #include "wqfault.h"
@@ -279,9 +278,7 @@ static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 		struct wqf_hang *h = &args->hang;
 
 		if (!h->hang_ms)
-			h->hang_ms = sysctl_hung_task_timeout_secs ?
-				     2 * sysctl_hung_task_timeout_secs * 1000 + 5000 :
-				     WQF_HANG_DEFAULT_MS;
+			h->hang_ms = WQF_HANG_DEFAULT_MS;
 		if (h->hang_ms < WQF_HANG_MIN_MS || h->hang_ms > WQF_HANG_MAX_MS) {
 			pr_warn_ratelimited("hang_ms %u outside %u..%u\n", h->hang_ms,
 					    WQF_HANG_MIN_MS, WQF_HANG_MAX_MS);

@@ -133,8 +133,7 @@ static void print_usage(FILE *f)
 		"  --hang                  hang mode: one long uninterruptible wait per stuck\n"
 		"                          party, held after the verdict until `wqfault release`,\n"
 		"                          Ctrl-C or --hang-ms (starve)\n"
-		"  --hang-ms=N             hold the hang N ms at most (default: twice\n"
-		"                          hung_task_timeout_secs + 5 s)\n"
+		"  --hang-ms=N             hold the hang N ms at most (default 30000)\n"
 		"  --trace=FILE            record wqfault:* and workqueue:* events of the run\n"
 		"                          (tracefs) into FILE, for `wqfault timeline`\n"
 		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");

@@ -607,7 +607,7 @@ struct wqf_abba {
  */
 #define WQF_RUN_FAULT_ATTR	(1U << 4)
 /**
- * define WQF_RUN_HANG - hang mode: the stuck parties block the way the real
+ * define WQF_RUN_HANG - hang mode. The stuck parties block the way the real
  * bug blocks (one long uninterruptible wait each), so hung_task can see
  * them, and stay blocked after the verdict until WQF_IOC_RELEASE, the
  * debugfs file wqfault/release, a signal to the caller, or wqf_hang.hang_ms
@@ -635,8 +635,7 @@ enum wqf_hang_end {
 /**
  * struct wqf_hang - hang mode knobs and results (with WQF_RUN_HANG)
  * @hang_ms: (in) how long the stuck parties are held after the verdict at
- *           most, 1,000 to 600,000; 0 means twice the kernel's
- *           hung_task_timeout_secs plus 5 s (30 s if that is 0)
+ *           most, 1,000 to 600,000; 0 means 30,000
  * @held_ms: (out) how long they were held after the verdict
  * @end: (out) enum wqf_hang_end
  * @pad: must be zero

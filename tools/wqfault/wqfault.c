@@ -314,6 +314,15 @@ static int parse_word(const char *a, const char *name, const char *const *tbl,
 	return 1;
 }
 
+/* Match the bare flag @name: 1 and @bit set in the run flags, or 0. */
+static int parse_flag(const char *a, const char *name, struct run_opts *o, __u32 bit)
+{
+	if (strcmp(a, name))
+		return 0;
+	o->run.flags |= bit;
+	return 1;
+}
+
 static int starve_opt(const char *a, struct run_opts *o)
 {
 	struct wqf_starve *k = &o->run.starve;
@@ -398,10 +407,7 @@ static int lockcb_opt(const char *a, struct run_opts *o)
 		r = parse_word(a, "--path", lockcb_paths, ARRAY_SIZE(lockcb_paths), &k->path);
 	if (r)
 		return r;
-	if (strcmp(a, "--no-lockdep"))
-		return 0;
-	o->run.flags |= WQF_RUN_NO_LOCKDEP;
-	return 1;
+	return parse_flag(a, "--no-lockdep", o, WQF_RUN_NO_LOCKDEP);
 }
 
 static void lockcb_init(struct run_opts *o)
@@ -409,11 +415,6 @@ static void lockcb_init(struct run_opts *o)
 	o->run.lockcb.sessions = 8;
 	o->run.lockcb.bystanders = 4;
 	o->run.lockcb.idle_ms = 10;
-}
-
-static void lockcb_finish(struct run_opts *o)
-{
-	(void)o;
 }
 
 /* Returns 0, or 2 on a usage error (message printed). */
@@ -616,10 +617,7 @@ static int leak_opt(const char *a, struct run_opts *o)
 	r = parse_num(a, nums, ARRAY_SIZE(nums));
 	if (r)
 		return r;
-	if (strcmp(a, "--fault-attr"))
-		return 0;
-	o->run.flags |= WQF_RUN_FAULT_ATTR;
-	return 1;
+	return parse_flag(a, "--fault-attr", o, WQF_RUN_FAULT_ATTR);
 }
 
 static void leak_init(struct run_opts *o)
@@ -627,11 +625,6 @@ static void leak_init(struct run_opts *o)
 	o->run.leak.senders = 1;
 	o->run.leak.buffers = 4;
 	o->run.leak.retry_delay_ms = 10;
-}
-
-static void leak_finish(struct run_opts *o)
-{
-	(void)o;
 }
 
 static void leak_names(const struct wqf_leak *k, const char *sep)
@@ -797,10 +790,7 @@ static int abba_opt(const char *a, struct run_opts *o)
 		r = parse_word(a, "--lock", lock_kinds, ARRAY_SIZE(lock_kinds), &k->lock);
 	if (r)
 		return r;
-	if (strcmp(a, "--no-lockdep"))
-		return 0;
-	o->run.flags |= WQF_RUN_NO_LOCKDEP;
-	return 1;
+	return parse_flag(a, "--no-lockdep", o, WQF_RUN_NO_LOCKDEP);
 }
 
 static void abba_init(struct run_opts *o)
@@ -876,10 +866,10 @@ struct scn_cli {
 
 static const struct scn_cli scn_clis[] = {
 	{ "starve", starve_init, starve_opt, starve_finish, starve_human, starve_json },
-	{ "lockcb", lockcb_init, lockcb_opt, lockcb_finish, lockcb_human, lockcb_json },
+	{ "lockcb", lockcb_init, lockcb_opt, NULL, lockcb_human, lockcb_json },
 	{ "abba", abba_init, abba_opt, abba_finish, abba_human, abba_json },
 	{ "mux", mux_init, mux_opt, mux_finish, mux_human, mux_json },
-	{ "leak", leak_init, leak_opt, leak_finish, leak_human, leak_json },
+	{ "leak", leak_init, leak_opt, NULL, leak_human, leak_json },
 };
 
 /* The index of variant @vname of @info, or -1 with a message. */
@@ -1010,7 +1000,8 @@ static int prepare_run(const struct scn_cli *sc, int argc, char **argv,
 	sc->init(o);
 	rc = parse_run(argc, argv, o, sc->opt);
 	if (!rc)
-		sc->finish(o);
+		if (sc->finish)	/* NULL: the options need no resolving */
+			sc->finish(o);
 	return rc;
 }
 

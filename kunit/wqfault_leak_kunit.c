@@ -218,7 +218,7 @@ static void wqfault_leak_fallback(struct kunit *test)
 static const struct leak_case hang_cases[] = {
 	{ "buggy: close fails: retries wait", BUGGY, 2, 0, 1, 0, 0,
 	  LEAKED, 2, 2, 0, 0 },
-	{ "fixed: close fails once: nothing held", FIXED, 2, 0, 1, 0, 0,
+	{ "fixed: write fault, close fails once: nothing held", FIXED, 2, 2, 1, 0, 0,
 	  COMPLETED, 0, 0, 2, 0 },
 	{ "buggy: connect fault: nothing held", BUGGY, 2, 0, 0, 1, 0,
 	  COMPLETED, 0, 0, 1, 0 },

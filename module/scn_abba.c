@@ -572,7 +572,7 @@ static u32 abba_drive(struct abba *ab)
 		if (time_after(jiffies, deadline))
 			return WQF_VERDICT_ABORTED;
 	}
-	complete_all(&ab->go);
+	wqf_complete_all(ab->ctx, &ab->go);
 	/* Every client's waits are bounded by the stall timeout. */
 	while (atomic_read(&ab->left)) {
 		if (!wqf_ctx_aborted(ab->ctx)) {

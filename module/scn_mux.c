@@ -399,7 +399,7 @@ static void mux_req_fn(struct work_struct *work)
 	struct mux_thread *t = container_of(work, struct mux_thread, req);
 
 	atomic_inc(t->writer ? &t->mx->writebacks : &t->mx->logoffs);
-	complete(&t->req_done);
+	wqf_complete_all(t->mx->ctx, &t->req_done);
 }
 
 /* Send the thread's request (a credit is held) and wait for the answer. */

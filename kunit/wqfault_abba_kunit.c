@@ -209,11 +209,63 @@ static void wqfault_abba_invalid_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 }
 
+/*
+ * Hang mode, held to its deadline: the client path sleeps in one long wait
+ * for the release, the redirector path blocks in the real lock acquisition;
+ * both unwind after it.
+ */
+#define HANG_MS		1000
+
+static const struct abba_case hang_cases[] = {
+	{ "buggy trigger same mutex", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 0, DEADLOCK },
+	{ "buggy trigger same rwsem 4 clients", BUGGY, TRIGGER, SAME, RWSEM, 4, 1, 0, DEADLOCK },
+	{ "buggy race same mutex", BUGGY, RACE, SAME, MUTEX, 2, 300, 0, 0 },
+	{ "ordered trigger same mutex", ORDERED, TRIGGER, SAME, MUTEX, 2, 20, 0, COMPLETED },
+	{ "buggy trigger different mutex", BUGGY, TRIGGER, DIFF, MUTEX, 2, 20, 0, COMPLETED },
+};
+
+KUNIT_ARRAY_PARAM(hang, hang_cases, abba_case_desc);
+
+static void wqfault_abba_hang(struct kunit *test)
+{
+	const struct abba_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_abba *k = &r->abba;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	abba_args(r, c);
+	r->flags |= WQF_RUN_HANG;
+	r->hang.hang_ms = HANG_MS;
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	/* Race mode: held only if the cycle closed (measured, as above). */
+	if (c->verdict == COMPLETED ||
+	    (!c->verdict && r->verdict == WQF_VERDICT_COMPLETED)) {
+		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
+		KUNIT_EXPECT_EQ(test, k->cycles, 0);
+		KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_NOT_HELD);
+		KUNIT_EXPECT_EQ(test, r->hang.held_ms, 0);
+		KUNIT_EXPECT_EQ(test, k->completed, c->clients * c->iterations);
+		return;
+	}
+	/* In race mode a cycle that closes is not backed off from: it stalls. */
+	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
+	KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_DEADLINE);
+	KUNIT_EXPECT_GE(test, r->hang.held_ms, HANG_MS - 20);
+	KUNIT_EXPECT_GE(test, r->elapsed_us - r->verdict_us, (HANG_MS - 20) * 1000ULL);
+	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
+	KUNIT_EXPECT_EQ(test, k->cycles, 1);
+	KUNIT_EXPECT_GE(test, k->timed_out, 1);
+	if (c->mode == TRIGGER)
+		KUNIT_EXPECT_EQ(test, k->completed, 0);
+}
+
 static struct kunit_case wqfault_abba_cases[] = {
 	KUNIT_CASE_PARAM(wqfault_abba_trigger, trigger_gen_params),
 	KUNIT_CASE_PARAM(wqfault_abba_race, race_gen_params),
 	KUNIT_CASE_PARAM(wqfault_abba_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_abba_invalid_limits),
+	KUNIT_CASE_PARAM(wqfault_abba_hang, hang_gen_params),
 	{}
 };
 

@@ -208,12 +208,59 @@ static void wqfault_leak_fallback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wqf_fault_fallback_parse(&fb, "junk"), -EINVAL);
 }
 
+/*
+ * Hang mode, held to its deadline: a buggy retry refused with EBUSY waits
+ * for the leaked entry to go (it never does) until the hold ends; the
+ * verdict is still LEAKED. The fixed close leaves nothing to wait for.
+ */
+#define HANG_MS		1000
+
+static const struct leak_case hang_cases[] = {
+	{ "buggy: close fails: retries wait", BUGGY, 2, 0, 1, 0, 0,
+	  LEAKED, 2, 2, 0, 0 },
+	{ "fixed: write fault, close fails once: nothing held", FIXED, 2, 2, 1, 0, 0,
+	  COMPLETED, 0, 0, 2, 0 },
+	{ "buggy: connect fault: nothing held", BUGGY, 2, 0, 0, 1, 0,
+	  COMPLETED, 0, 0, 1, 0 },
+};
+
+KUNIT_ARRAY_PARAM(hang, hang_cases, leak_case_desc);
+
+static void wqfault_leak_hang(struct kunit *test)
+{
+	const struct leak_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_leak *k;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	leak_args(r, c);
+	r->flags = WQF_RUN_HANG;
+	r->hang.hang_ms = HANG_MS;
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	k = &r->leak;
+	KUNIT_EXPECT_EQ(test, r->verdict, c->verdict);
+	KUNIT_EXPECT_EQ(test, k->leaked, c->leaked);
+	KUNIT_EXPECT_EQ(test, k->retries_busy, c->busy);
+	KUNIT_EXPECT_EQ(test, k->retries_ok, c->ok);
+	if (!c->leaked) {
+		KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_NOT_HELD);
+		KUNIT_EXPECT_EQ(test, r->hang.held_ms, 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_DEADLINE);
+	KUNIT_EXPECT_GE(test, r->hang.held_ms, HANG_MS - 20);
+	KUNIT_EXPECT_GE(test, r->elapsed_us - r->verdict_us, (HANG_MS - 20) * 1000ULL);
+	KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "file0");
+}
+
 static struct kunit_case wqfault_leak_cases[] = {
 	KUNIT_CASE_PARAM(wqfault_leak_verdict, run_gen_params),
 	KUNIT_CASE(wqfault_leak_fault_attr_sites),
 	KUNIT_CASE_PARAM(wqfault_leak_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_leak_invalid_limits),
 	KUNIT_CASE(wqfault_leak_fallback),
+	KUNIT_CASE_PARAM(wqfault_leak_hang, hang_gen_params),
 	{}
 };
 

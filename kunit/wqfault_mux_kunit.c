@@ -223,11 +223,55 @@ static void wqfault_mux_invalid_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)COMPLETED);
 }
 
+/* Hang mode, held to its deadline: each party's wait is one long sleep. */
+#define HANG_MS		1000
+
+static const struct mux_case hang_cases[] = {
+	{ "buggy 4 threads 2 resources mux 2", BUGGY, 4, 2, 2, DEADLOCK },
+	{ "release-first 4 threads 2 resources mux 1", RBW, 4, 2, 1, COMPLETED },
+	{ "raise-limit 4 threads 2 resources mux 1", RAISE, 4, 2, 1, COMPLETED },
+};
+
+KUNIT_ARRAY_PARAM(hang, hang_cases, mux_case_desc);
+
+static void wqfault_mux_hang(struct kunit *test)
+{
+	const struct mux_case *c = test->param_value;
+	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	const struct wqf_mux *k = &r->mux;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	mux_args(r, c);
+	r->flags = WQF_RUN_HANG;
+	r->hang.hang_ms = HANG_MS;
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
+	mux_expect_released(test, r);
+	if (c->verdict == COMPLETED) {
+		/* A fixed variant holds nothing. */
+		KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_NOT_HELD);
+		KUNIT_EXPECT_EQ(test, r->hang.held_ms, 0);
+		KUNIT_EXPECT_EQ(test, k->completed, c->threads);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_DEADLINE);
+	KUNIT_EXPECT_GE(test, r->hang.held_ms, HANG_MS - 20);
+	KUNIT_EXPECT_GE(test, r->elapsed_us - r->verdict_us, (HANG_MS - 20) * 1000ULL);
+	/* The same cycle as without hang mode, and nothing moved after it. */
+	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
+	KUNIT_EXPECT_EQ(test, k->diag_credits_free, 0);
+	KUNIT_EXPECT_EQ(test, k->writebacks, 0);
+	KUNIT_EXPECT_EQ(test, k->completed, 0);
+	KUNIT_EXPECT_GE(test, k->timed_out, 1);
+}
+
 static struct kunit_case wqfault_mux_cases[] = {
 	KUNIT_CASE_PARAM(wqfault_mux_threshold, threshold_gen_params),
 	KUNIT_CASE_PARAM(wqfault_mux_fix, fix_gen_params),
 	KUNIT_CASE_PARAM(wqfault_mux_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_mux_invalid_limits),
+	KUNIT_CASE_PARAM(wqfault_mux_hang, hang_gen_params),
 	{}
 };
 

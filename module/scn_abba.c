@@ -18,6 +18,18 @@
  * names the cycle from the recorded lock owners and what each party waits
  * for, aborts, and every party unwinds. See Documentation/scenarios.rst.
  *
+ * Hang mode (WQF_RUN_HANG): after the verdict the run is not aborted until
+ * the driving thread's hold (wqf_hang_hold()) is over. Meanwhile the
+ * client path holding the referral lock sleeps in one long uninterruptible
+ * wait on the run's hang_wq for the abort, and every other waiting party
+ * blocks in the real lock acquisition (mutex_lock(), down_write()): the
+ * redirector path holding the connection lock blocks on the referral lock
+ * the client path holds. Both are what hung_task sees. On abort the client
+ * path lets go of the referral lock, so each real acquisition returns in
+ * turn, the lock is given back at once, and every party unwinds. In race
+ * mode the client path does not back off from a cycle in hang mode: a
+ * cycle that closes stalls.
+ *
  * Fix (ordered): the client path drops the referral entry lock before it
  * calls into the redirector, so only "connection, then referral" remains.
  */
@@ -86,6 +98,7 @@ struct abba_party {
 
 struct abba_lock_ops {
 	const char *name;
+	void (*lock)(struct abba_lock *l);	/* blocking: hang mode only */
 	bool (*trylock)(struct abba_lock *l);
 	void (*unlock)(struct abba_lock *l);
 	void (*might)(struct abba_lock *l);	/* lockdep: about to take it */
@@ -111,6 +124,8 @@ struct abba {
 	bool annotate;			/* might_lock() for lockdep */
 };
 
+static void ab_mutex_lock(struct abba_lock *l) { mutex_lock(&l->mutex); }
+static void ab_rwsem_lock(struct abba_lock *l) { down_write(&l->rwsem); }
 static bool ab_mutex_trylock(struct abba_lock *l) { return mutex_trylock(&l->mutex); }
 static void ab_mutex_unlock(struct abba_lock *l) { mutex_unlock(&l->mutex); }
 static void ab_mutex_might(struct abba_lock *l) { might_lock(&l->mutex); }
@@ -120,11 +135,11 @@ static void ab_rwsem_might(struct abba_lock *l) { might_lock(&l->rwsem); }
 
 static const struct abba_lock_ops abba_locks[] = {
 	[WQF_LOCK_MUTEX] = {
-		.name = "mutex", .trylock = ab_mutex_trylock,
+		.name = "mutex", .lock = ab_mutex_lock, .trylock = ab_mutex_trylock,
 		.unlock = ab_mutex_unlock, .might = ab_mutex_might,
 	},
 	[WQF_LOCK_RWSEM] = {
-		.name = "rwsem", .trylock = ab_rwsem_trylock,
+		.name = "rwsem", .lock = ab_rwsem_lock, .trylock = ab_rwsem_trylock,
 		.unlock = ab_rwsem_unlock, .might = ab_rwsem_might,
 	},
 };
@@ -248,7 +263,35 @@ static void abba_stall(struct abba *ab, struct abba_party *p)
 			ab->ctx->id, p->id, p->pid, jiffies_to_msecs(ab->stall),
 			READ_ONCE(p->wants) ? READ_ONCE(p->wants)->name : "?",
 			p->res->id);
-	wqf_ctx_abort(ab->ctx);
+	/* hang mode: the driving thread holds the hang, then aborts */
+	if (!ab->ctx->hang)
+		wqf_ctx_abort(ab->ctx);
+	abba_event(ab);
+}
+
+/*
+ * Hang mode, after the verdict: @p, waiting for @l, blocks the way the real
+ * code does until the hold is over. The client path holding the referral
+ * lock (@held) waits for the abort in one long uninterruptible sleep, and
+ * then lets go of it; anyone else takes @l for real (it holds no lock that
+ * a party blocked for real waits for, so each acquisition returns once the
+ * client path has let go) and gives it back at once. Bounded all the same.
+ * Return: -ECANCELED; nobody gets a lock after the verdict.
+ */
+static int abba_hang(struct abba *ab, struct abba_party *p,
+		     struct abba_lock *l, struct abba_lock *held)
+{
+	struct wqf_ctx *ctx = ab->ctx;
+
+	if (held && !p->redir) {
+		wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
+				   ab->stall + msecs_to_jiffies(ctx->args->hang.hang_ms) +
+				   10 * HZ);
+		return -ECANCELED;
+	}
+	ab->ops->lock(l);
+	ab->ops->unlock(l);
+	return -ECANCELED;
 }
 
 /*
@@ -282,6 +325,11 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 			ret = -ECANCELED;
 			break;
 		}
+		if (READ_ONCE(ab->deadlocked)) {
+			/* hang mode: stuck where the verdict found it */
+			ret = abba_hang(ab, p, l, held);
+			break;
+		}
 		if ((waiting || !atomic_read(&l->waiters)) && ab->ops->trylock(l)) {
 			WRITE_ONCE(l->owner, p);
 			ret = 0;
@@ -296,7 +344,8 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 			seen = true;
 			p->cycles++;
 			abba_diagnose(ab, p, o, p);
-			if (ab->k->mode == WQF_ABBA_RACE) {
+			/* In hang mode a cycle that closes stays closed. */
+			if (ab->k->mode == WQF_ABBA_RACE && !ab->ctx->hang) {
 				p->backed_off_from = o;
 				ret = -EDEADLK;
 				break;
@@ -314,6 +363,8 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 			p->timed_out++;
 			abba_stall(ab, p);
 			ret = -ETIMEDOUT;
+			if (ab->ctx->hang)
+				abba_hang(ab, p, l, held);
 			break;
 		}
 		usleep_range(50, 100);
@@ -521,10 +572,16 @@ static u32 abba_drive(struct abba *ab)
 		if (time_after(jiffies, deadline))
 			return WQF_VERDICT_ABORTED;
 	}
-	complete_all(&ab->go);
+	wqf_complete_all(ab->ctx, &ab->go);
 	/* Every client's waits are bounded by the stall timeout. */
 	while (atomic_read(&ab->left)) {
 		if (!wqf_ctx_aborted(ab->ctx)) {
+			/* hang mode: keep it stuck, for the kernel's detectors */
+			if (READ_ONCE(ab->deadlocked)) {
+				wqf_hang_hold(ab->ctx, &ab->progress, &ab->events);
+				wqf_ctx_abort(ab->ctx);
+				continue;
+			}
 			wqf_ctx_tick(ab->ctx, &ab->progress, &ab->events,
 				     atomic_read(&ab->events));
 			continue;
@@ -658,7 +715,7 @@ const struct wqf_scenario wqf_scn_abba = {
 	.name = "abba",
 	.variants = abba_variants,
 	.nr_variants = ARRAY_SIZE(abba_variants),
-	.flags = WQF_RUN_NO_LOCKDEP,
+	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
 	.validate = abba_validate,
 	.run = abba_run,
 	.describe = abba_describe,

@@ -28,6 +28,15 @@
  * Verdict: once every sender and retry has ended, LEAKED if the table still
  * holds entries (named in the results), else COMPLETED. Then the run
  * removes what is left, so nothing outlives it.
+ *
+ * Hang mode (WQF_RUN_HANG): the real bug does not block, its retry fails.
+ * In hang mode a retry refused with -EBUSY waits instead for the entry to
+ * go, as a client that waits for a sharing violation to clear does: one
+ * long uninterruptible sleep on the run's hang_wq, woken when an entry is
+ * removed, which hung_task sees. A leaked entry is never removed, so once
+ * every party left is such a retry the run is stuck: the driving thread
+ * holds the hang (wqf_hang_hold()), then aborts; the retries end with
+ * -EBUSY and the verdict is LEAKED, as without hang mode.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": leak: " fmt
 
@@ -102,7 +111,10 @@ struct leak {
 	atomic_t opened, written, write_faults, connect_faults;
 	atomic_t close_attempts, close_faults, torn_down;
 	atomic_t retries, retries_ok, retries_busy;
+	atomic_t removals;		/* entries removed: wakes blocked retries */
+	atomic_t blocked;		/* hang mode: retries waiting for an entry */
 	ktime_t start;
+	u64 stuck_us;			/* hang mode: when only blocked retries were left */
 };
 
 /* A sender's sites: open, writes, close attempts, the retry's open. */
@@ -152,15 +164,13 @@ static struct leak_entry *leak_find_locked(struct leak *lk, const char *name)
 	return NULL;
 }
 
-/* Open @s's file exclusively; the connect may fail first. */
-static int leak_open(struct leak_sender *s, u32 site)
+/* Add @s's entry, unless the name is open already (-EBUSY). */
+static int leak_insert(struct leak_sender *s)
 {
 	struct leak *lk = s->lk;
 	struct leak_entry *e;
 	int ret = 0;
 
-	if (leak_fault(s, site, WQF_FAULT_CONNECT, &lk->connect_faults))
-		return -ECONNRESET;
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
@@ -177,6 +187,14 @@ static int leak_open(struct leak_sender *s, u32 site)
 	return ret;
 }
 
+/* Open @s's file exclusively; the connect may fail first. */
+static int leak_open(struct leak_sender *s, u32 site)
+{
+	if (leak_fault(s, site, WQF_FAULT_CONNECT, &s->lk->connect_faults))
+		return -ECONNRESET;
+	return leak_insert(s);
+}
+
 /* Remove @s's entry: what a successful close (or a teardown) does. */
 static void leak_remove(struct leak_sender *s)
 {
@@ -188,6 +206,10 @@ static void leak_remove(struct leak_sender *s)
 	if (e)
 		list_del(&e->node);
 	mutex_unlock(&lk->table_lock);
+	if (e) {
+		atomic_inc(&lk->removals);
+		wake_up_all(&lk->ctx->hang_wq);
+	}
 	kfree(e);
 }
 
@@ -273,6 +295,36 @@ static void leak_sender_fn(struct work_struct *work)
 	leak_party_done(lk);
 }
 
+/*
+ * The retry's open. In hang mode a sharing violation is waited out: one
+ * uninterruptible sleep until an entry is removed (then try again) or the
+ * run is aborted, bounded all the same.
+ */
+static int leak_retry_open(struct leak_sender *s)
+{
+	struct leak *lk = s->lk;
+	struct wqf_ctx *ctx = lk->ctx;
+	unsigned long end = jiffies + msecs_to_jiffies(ctx->args->stall_timeout_ms) +
+			    msecs_to_jiffies(ctx->args->hang.hang_ms) + 10 * HZ;
+	int ret;
+
+	if (leak_fault(s, leak_site_retry(lk), WQF_FAULT_CONNECT, &lk->connect_faults))
+		return -ECONNRESET;
+	for (;;) {
+		int seen = atomic_read(&lk->removals);
+		long left = (long)(end - jiffies);
+
+		ret = leak_insert(s);
+		if (ret != -EBUSY || !ctx->hang || wqf_ctx_aborted(ctx) || left <= 0)
+			return ret;
+		atomic_inc(&lk->blocked);
+		leak_event(lk);
+		wait_event_timeout(ctx->hang_wq, atomic_read(&lk->removals) != seen ||
+				   wqf_ctx_aborted(ctx), left);
+		atomic_dec(&lk->blocked);
+	}
+}
+
 /* The retry: open the same file again, and close it at once. */
 static void leak_retry_fn(struct work_struct *work)
 {
@@ -282,7 +334,7 @@ static void leak_retry_fn(struct work_struct *work)
 	int ret;
 
 	atomic_inc(&lk->retries);
-	ret = leak_open(s, leak_site_retry(lk));
+	ret = leak_retry_open(s);
 	if (!ret) {
 		leak_remove(s);
 		atomic_inc(&lk->retries_ok);
@@ -365,6 +417,19 @@ static u32 leak_drive(struct leak *lk)
 	for (i = 0; i < k->senders; i++)
 		queue_work(lk->wq, &lk->senders[i].work);
 	while (atomic_read(&lk->parties)) {
+		/* hang mode: only retries blocked on a leaked entry are left */
+		if (lk->ctx->hang && !lk->stuck_us &&
+		    atomic_read(&lk->blocked) == atomic_read(&lk->parties)) {
+			lk->stuck_us = max_t(u64, ktime_us_delta(ktime_get(), lk->start), 1);
+			wqf_hang_hold(lk->ctx, &lk->progress, &lk->events);
+			wqf_ctx_abort(lk->ctx);
+			/* The retries wake at once and end. */
+			wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
+					   10 * HZ);
+			if (atomic_read(&lk->parties))
+				return WQF_VERDICT_ABORTED;
+			return WQF_VERDICT_COMPLETED;
+		}
 		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
 				 atomic_read(&lk->events)))
 			return WQF_VERDICT_ABORTED;
@@ -459,7 +524,7 @@ static int leak_run(struct wqf_ctx *ctx)
 		leak_results(lk);
 		if (args->verdict == WQF_VERDICT_COMPLETED && lk->k->leaked)
 			args->verdict = WQF_VERDICT_LEAKED;
-		args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
+		args->verdict_us = lk->stuck_us ?: ktime_us_delta(ktime_get(), lk->start);
 		trace_wqfault_verdict(ctx->id, WQF_SCN_LEAK, args->variant,
 				      args->verdict, args->verdict_us);
 	}
@@ -541,7 +606,7 @@ const struct wqf_scenario wqf_scn_leak = {
 	.name = "leak",
 	.variants = leak_variants,
 	.nr_variants = ARRAY_SIZE(leak_variants),
-	.flags = WQF_RUN_FAULT_ATTR,
+	.flags = WQF_RUN_FAULT_ATTR | WQF_RUN_HANG,
 	.validate = leak_validate,
 	.run = leak_run,
 	.describe = leak_describe,

@@ -20,6 +20,12 @@
  * a credit, which holds the resource it waits for, what each waits for),
  * aborts the run, and every party gives back what it holds.
  *
+ * Hang mode (WQF_RUN_HANG): the stall does not abort. Every party still
+ * waiting (the logoff threads holding credits, the writers waiting for
+ * one) then sleeps in one long uninterruptible wait on the run's hang_wq,
+ * which hung_task sees, while the driving thread holds the hang
+ * (wqf_hang_hold()); then it aborts and every party unwinds as above.
+ *
  * Fixes: raise the limit to the credits needed at once; never wait for a
  * resource holding a credit (release it and take one again once the
  * resource is ours); or serialise the client's threads on an ordered
@@ -194,7 +200,10 @@ static void mux_diagnose_locked(struct mux *mx)
 	}
 }
 
-/* A party's wait expired: the run is stuck. The first one says why. */
+/*
+ * A party's wait expired: the run is stuck. The first one says why. In hang
+ * mode the run is not aborted here: the driving thread holds the hang first.
+ */
 static void mux_stall(struct mux *mx)
 {
 	struct wqf_mux *k = mx->k;
@@ -204,11 +213,15 @@ static void mux_stall(struct mux *mx)
 		spin_unlock(&mx->lock);
 		return;
 	}
-	mx->deadlocked = true;
-	mux_diagnose_locked(mx);
 	/* Before anyone can give a credit back: nobody takes it after this. */
-	wqf_ctx_abort(mx->ctx);
+	WRITE_ONCE(mx->deadlocked, true);
+	mux_diagnose_locked(mx);
+	if (!mx->ctx->hang)
+		wqf_ctx_abort(mx->ctx);
 	spin_unlock(&mx->lock);
+	/* Hang mode: the parties still waiting stop polling and block. */
+	wake_up_all(&mx->wq);
+	mux_event(mx);
 	mx->ctx->args->verdict_us = ktime_us_delta(ktime_get(), mx->start);
 	trace_wqfault_verdict(mx->ctx->id, WQF_SCN_MUX, mux_variant(mx),
 			      WQF_VERDICT_DEADLOCK, mx->ctx->args->verdict_us);
@@ -218,6 +231,27 @@ static void mux_stall(struct mux *mx)
 		k->diag_resource_thread, k->diag_resource_pid,
 		mux_waits[k->diag_resource_waits], k->diag_credits_free,
 		k->credits, k->diag_credit_waiters);
+}
+
+/*
+ * Hang mode, after the verdict: block the way the real thread does, in one
+ * long uninterruptible sleep (hung_task sees it) that only the abort ends,
+ * once the driving thread's hold is over; bounded all the same.
+ */
+static void mux_hang(struct mux *mx)
+{
+	struct wqf_ctx *ctx = mx->ctx;
+
+	wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
+			   mx->stall + msecs_to_jiffies(ctx->args->hang.hang_ms) +
+			   10 * HZ);
+}
+
+/* Stopped: aborted, or (hang mode) the stall is recorded. Under mx->lock. */
+static bool mux_stopped_locked(struct mux *mx)
+	__must_hold(&mx->lock)
+{
+	return wqf_ctx_aborted(mx->ctx) || mx->deadlocked;
 }
 
 /*
@@ -240,6 +274,15 @@ static int mux_wait_locked(struct mux *mx, struct mux_thread *t, u32 what,
 			t->waits = WQF_MUX_WAIT_NONE;
 			return -ECANCELED;
 		}
+		if (mx->deadlocked) {
+			/* Hang mode: stuck where the stall found it. */
+			t->waits = what;
+			spin_unlock(&mx->lock);
+			mux_hang(mx);
+			spin_lock(&mx->lock);
+			t->waits = WQF_MUX_WAIT_NONE;
+			return -ECANCELED;
+		}
 		if (ready(mx, t))
 			break;
 		t->waits = what;
@@ -252,13 +295,16 @@ static int mux_wait_locked(struct mux *mx, struct mux_thread *t, u32 what,
 		if (left <= 0) {
 			spin_unlock(&mx->lock);
 			mux_stall(mx);	/* records t->waits as it stands */
+			if (mx->ctx->hang)
+				mux_hang(mx);
 			spin_lock(&mx->lock);
 			t->waits = WQF_MUX_WAIT_NONE;
 			t->timed_out = true;
 			return -ETIMEDOUT;
 		}
 		spin_unlock(&mx->lock);
-		wait_event_timeout(mx->wq, ready(mx, t) || wqf_ctx_aborted(mx->ctx),
+		wait_event_timeout(mx->wq, ready(mx, t) || READ_ONCE(mx->deadlocked) ||
+				   wqf_ctx_aborted(mx->ctx),
 				   min_t(long, left, mx->ctx->slice));
 		spin_lock(&mx->lock);
 	}
@@ -353,7 +399,7 @@ static void mux_req_fn(struct work_struct *work)
 	struct mux_thread *t = container_of(work, struct mux_thread, req);
 
 	atomic_inc(t->writer ? &t->mx->writebacks : &t->mx->logoffs);
-	complete(&t->req_done);
+	wqf_complete_all(t->mx->ctx, &t->req_done);
 }
 
 /* Send the thread's request (a credit is held) and wait for the answer. */
@@ -361,9 +407,9 @@ static int mux_send(struct mux *mx, struct mux_thread *t)
 {
 	int ret;
 
-	/* Under the lock, as a stall aborts: no request goes out after it. */
+	/* Under the lock, as a stall stops the run: no request goes out after it. */
 	spin_lock(&mx->lock);
-	if (wqf_ctx_aborted(mx->ctx)) {
+	if (mux_stopped_locked(mx)) {
 		spin_unlock(&mx->lock);
 		return -ECANCELED;
 	}
@@ -373,6 +419,8 @@ static int mux_send(struct mux *mx, struct mux_thread *t)
 	if (ret == -ETIMEDOUT) {
 		t->timed_out = true;
 		mux_stall(mx);
+		if (mx->ctx->hang)
+			mux_hang(mx);
 	}
 	return ret;
 }
@@ -499,6 +547,12 @@ static u32 mux_drive(struct mux *mx)
 		queue_work(mx->client_wq, &mx->threads[i].work);
 	while (atomic_read(&mx->parties)) {
 		if (!wqf_ctx_aborted(mx->ctx)) {
+			/* hang mode: keep it stuck, for the kernel's detectors */
+			if (READ_ONCE(mx->deadlocked)) {
+				wqf_hang_hold(mx->ctx, &mx->progress, &mx->events);
+				wqf_ctx_abort(mx->ctx);
+				continue;
+			}
 			wqf_ctx_tick(mx->ctx, &mx->progress, &mx->events,
 				     atomic_read(&mx->events));
 			continue;
@@ -648,7 +702,7 @@ const struct wqf_scenario wqf_scn_mux = {
 	.name = "mux",
 	.variants = mux_variants,
 	.nr_variants = ARRAY_SIZE(mux_variants),
-	.flags = 0,
+	.flags = WQF_RUN_HANG,
 	.validate = mux_validate,
 	.run = mux_run,
 	.describe = mux_describe,

@@ -1693,4 +1693,132 @@ TEST_F(dev, abba_listed)
 	EXPECT_STREQ("ordered", info.variants[WQF_ABBA_ORDERED]);
 }
 
+/*
+ * Hang mode: a buggy run stays stuck after its verdict until released.
+ * WQF_IOC_RELEASE from another thread ends the hold long before hang_ms.
+ */
+#define HANG_MS		60000
+/* The buggy abba runs: a short stall timeout. */
+#define HANG_STALL_MS	300
+/* Past the stall timeout (300 ms) and the run's start, under TCG too. */
+#define HANG_SETTLE_US	1500000
+#define HANG_BOUND_US	20000000ULL
+
+/* Run @a in hang mode, release it from here, and check how it ended. */
+static void hang_release(struct __test_metadata *_metadata, int fd,
+			 struct runner *a, __u32 verdict)
+{
+	int n = 0, i;
+
+	a->fd = fd;
+	a->ret = -1;
+	a->run.flags |= WQF_RUN_HANG;
+	a->run.hang.hang_ms = HANG_MS;
+	ASSERT_EQ(0, pthread_create(&a->thread, NULL, runner_fn, a));
+	usleep(HANG_SETTLE_US);
+	/* Released runs stay released: one that is not in its hold yet ends it at once. */
+	for (i = 0; i < 50 && n < 1; i++) {
+		n = ioctl(fd, WQF_IOC_RELEASE, NULL);
+		if (n < 1)
+			usleep(100000);
+	}
+	EXPECT_LE(1, n);
+	ASSERT_EQ(0, pthread_join(a->thread, NULL));
+	ASSERT_EQ(0, a->ret) {
+		TH_LOG("run: errno %d", a->err);
+	}
+	EXPECT_EQ(verdict, a->run.verdict);
+	EXPECT_EQ(WQF_HANG_RELEASED, a->run.hang.end);
+	EXPECT_GT(HANG_MS, a->run.hang.held_ms);
+	EXPECT_GT(HANG_BOUND_US, a->wall_us);
+	EXPECT_TRUE(device_works(fd));
+}
+
+TEST_F_TIMEOUT(dev, mux_hang_released, 60)
+{
+	struct runner a;
+
+	mux_args(&a.run, WQF_MUX_BUGGY, 4, 2, 2);
+	hang_release(_metadata, self->fd, &a, WQF_VERDICT_DEADLOCK);
+	EXPECT_EQ(1, a.run.mux.diag_cycle);
+	EXPECT_EQ(0, a.run.mux.unreleased);
+}
+
+TEST_F_TIMEOUT(dev, abba_hang_released, 60)
+{
+	struct runner a;
+
+	abba_args(&a.run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
+		  WQF_LOCK_MUTEX, HANG_STALL_MS);
+	hang_release(_metadata, self->fd, &a, WQF_VERDICT_DEADLOCK);
+	EXPECT_EQ(1, a.run.abba.diag_cycle);
+	EXPECT_EQ(0, a.run.abba.completed);
+}
+
+TEST_F_TIMEOUT(dev, leak_hang_released, 60)
+{
+	struct runner a;
+
+	leak_args(&a.run, WQF_LEAK_BUGGY);
+	a.run.leak.fault_close = 1;
+	hang_release(_metadata, self->fd, &a, WQF_VERDICT_LEAKED);
+	EXPECT_EQ(LK_SENDERS, a.run.leak.leaked);
+	EXPECT_EQ(LK_SENDERS, a.run.leak.retries_busy);
+}
+
+/* The fixed variants in hang mode complete and hold nothing. */
+TEST_F(dev, hang_fixed_variants_hold_nothing)
+{
+	struct wqf_run run;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (i == 0)
+			mux_args(&run, WQF_MUX_RELEASE_BEFORE_WAIT, 4, 2, 1);
+		else if (i == 1)
+			abba_args(&run, WQF_ABBA_ORDERED, WQF_ABBA_TRIGGER,
+				  WQF_ABBA_SAME, WQF_LOCK_MUTEX, ABBA_FIXED_STALL_MS);
+		else
+			leak_args(&run, WQF_LEAK_FIXED);
+		if (i == 2)
+			run.leak.fault_close = 1;
+		run.flags |= WQF_RUN_HANG;
+		run.hang.hang_ms = HANG_MS;
+		ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+		EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict);
+		EXPECT_EQ(WQF_HANG_NOT_HELD, run.hang.end);
+		EXPECT_EQ(0, run.hang.held_ms);
+		EXPECT_GT(HANG_MS * 1000ULL / 4, run.elapsed_us);
+	}
+}
+
+/* hang_ms outside 1,000..600,000, or without hang mode, is EINVAL. */
+TEST_F(dev, hang_ms_out_of_range_is_einval)
+{
+	static const __u32 bad[] = { 999, 600001, 0xffffffff };
+	struct wqf_run run;
+	unsigned int i, s;
+
+	for (s = 0; s < 3; s++) {
+		for (i = 0; i < ARRAY_SIZE(bad) + 1; i++) {
+			if (s == 0)
+				mux_args(&run, WQF_MUX_BUGGY, 4, 2, 2);
+			else if (s == 1)
+				abba_args(&run, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER,
+					  WQF_ABBA_SAME, WQF_LOCK_MUTEX, HANG_STALL_MS);
+			else
+				leak_args(&run, WQF_LEAK_BUGGY);
+			if (i < ARRAY_SIZE(bad)) {
+				run.flags |= WQF_RUN_HANG;
+				run.hang.hang_ms = bad[i];
+			} else {
+				run.hang.hang_ms = 1000;	/* no WQF_RUN_HANG */
+			}
+			EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
+			EXPECT_EQ(EINVAL, errno);
+			EXPECT_EQ(0, run.run_id);
+		}
+	}
+}
+
 TEST_HARNESS_MAIN

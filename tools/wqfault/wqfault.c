@@ -132,7 +132,7 @@ static void print_usage(FILE *f)
 		"  --json                  print the result as JSON\n"
 		"  --hang                  hang mode: one long uninterruptible wait per stuck\n"
 		"                          party, held after the verdict until `wqfault release`,\n"
-		"                          Ctrl-C or --hang-ms (starve)\n"
+		"                          Ctrl-C or --hang-ms (every scenario)\n"
 		"  --hang-ms=N             hold the hang N ms at most (default 30000)\n"
 		"  --trace=FILE            record wqfault:* and workqueue:* events of the run\n"
 		"                          (tracefs) into FILE, for `wqfault timeline`\n"

@@ -7,6 +7,8 @@
 #   make lint       checkpatch --strict, kernel-doc, sparse, W=1, shellcheck,
 #                   and the 6.1/6.12 portability builds (no VM)
 #   make bench      benchmarks, each as a ratio against a baseline
+#   make detectors  which kernel detectors see each scenario in hang mode (VM,
+#                   one boot per case, about 15 minutes)
 #   make vm CMD=... run a command in the test VM
 #   make bench-loop time the test loop itself
 #   make clean      leave the tree as cloned
@@ -23,7 +25,7 @@ export KSRC
 endif
 
 .PHONY: all modules kernel deps cli selftests initramfs demo check lint \
-	vm bench bench-loop clean
+	vm bench detectors bench-loop clean
 
 all: modules cli selftests
 
@@ -61,6 +63,9 @@ check:
 
 bench: initramfs
 	@scripts/run-bench
+
+detectors: initramfs
+	@scripts/run-detectors
 
 lint: all
 	@scripts/run-check --lint-only

@@ -327,6 +327,7 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 	struct wqf_ctx *ctx;
 	char *line;
 	ktime_t start;
+	unsigned long start_j;
 	int ret;
 
 	ret = wqf_validate(args, scn);
@@ -363,14 +364,22 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 		scn->name, ctx->id, scn->variants[args->variant], args->flags,
 		args->stall_timeout_ms, args->hang.hang_ms, line);
 	start = ktime_get();
+	start_j = jiffies;
 	ret = scn->run(ctx);
 	args->elapsed_us = ktime_us_delta(ktime_get(), start);
 	if (!ret) {
 		scn->report(args, line, WQF_LINE_LEN);
-		pr_info("%s end: run=%llu verdict=%s elapsed_us=%llu verdict_us=%llu hang=%s held_ms=%u %s\n",
+		/*
+		 * elapsed_jiffies_ms: the same span on the tick's clock, which
+		 * every timeout here and hung_task count in; it falls behind
+		 * elapsed_us when ticks are lost (a periodic tick in a guest
+		 * on a busy host).
+		 */
+		pr_info("%s end: run=%llu verdict=%s elapsed_us=%llu elapsed_jiffies_ms=%u verdict_us=%llu hang=%s held_ms=%u %s\n",
 			scn->name, ctx->id, wqf_verdict_name(args->verdict),
-			args->elapsed_us, args->verdict_us,
-			wqf_hang_end_names[args->hang.end], args->hang.held_ms, line);
+			args->elapsed_us, jiffies_to_msecs(jiffies - start_j),
+			args->verdict_us, wqf_hang_end_names[args->hang.end],
+			args->hang.held_ms, line);
 	} else {
 		pr_info("%s end: run=%llu error=%d\n", scn->name, ctx->id, ret);
 	}

@@ -469,8 +469,13 @@ static u32 lockcb_drive(struct lockcb *lk)
 	queue_delayed_work(lk->svc_wq, &lk->scan, msecs_to_jiffies(k->idle_ms));
 	deadline = jiffies + msecs_to_jiffies(k->idle_ms) + lk->stall + 10 * HZ;
 	while (!READ_ONCE(lk->scan_started)) {
+		/*
+		 * A scanner that started and deadlocked before this thread
+		 * ran again has aborted the run: go on to its verdict.
+		 */
 		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
-				 atomic_read(&lk->events)))
+				 atomic_read(&lk->events)) &&
+		    !READ_ONCE(lk->scan_started))
 			return WQF_VERDICT_ABORTED;
 		if (time_after(jiffies, deadline))
 			return WQF_VERDICT_ABORTED;

@@ -11,6 +11,7 @@
 
 #include "fault.h"
 #include "wqfault.h"
+#include "wqfault_kunit.h"
 
 struct leak_case {
 	const char *desc;
@@ -213,8 +214,6 @@ static void wqfault_leak_fallback(struct kunit *test)
  * for the leaked entry to go (it never does) until the hold ends; the
  * verdict is still LEAKED. The fixed close leaves nothing to wait for.
  */
-#define HANG_MS		1000
-
 static const struct leak_case hang_cases[] = {
 	{ "buggy: close fails: retries wait", BUGGY, 2, 0, 1, 0, 0,
 	  LEAKED, 2, 2, 0, 0 },
@@ -234,24 +233,15 @@ static void wqfault_leak_hang(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	leak_args(r, c);
-	r->flags = WQF_RUN_HANG;
-	r->hang.hang_ms = HANG_MS;
-	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
-	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	wqf_kunit_run_hang(test, r);
 	k = &r->leak;
 	KUNIT_EXPECT_EQ(test, r->verdict, c->verdict);
 	KUNIT_EXPECT_EQ(test, k->leaked, c->leaked);
 	KUNIT_EXPECT_EQ(test, k->retries_busy, c->busy);
 	KUNIT_EXPECT_EQ(test, k->retries_ok, c->ok);
-	if (!c->leaked) {
-		KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_NOT_HELD);
-		KUNIT_EXPECT_EQ(test, r->hang.held_ms, 0);
-		return;
-	}
-	KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_DEADLINE);
-	KUNIT_EXPECT_GE(test, r->hang.held_ms, HANG_MS - 20);
-	KUNIT_EXPECT_GE(test, r->elapsed_us - r->verdict_us, (HANG_MS - 20) * 1000ULL);
-	KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "file0");
+	wqf_kunit_expect_hold(test, r, c->leaked);
+	if (c->leaked)
+		KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "file0");
 }
 
 static struct kunit_case wqfault_leak_cases[] = {

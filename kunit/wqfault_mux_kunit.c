@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 
 #include "wqfault.h"
+#include "wqfault_kunit.h"
 
 #define STALL_MS	400
 /*
@@ -224,8 +225,6 @@ static void wqfault_mux_invalid_limits(struct kunit *test)
 }
 
 /* Hang mode, held to its deadline: each party's wait is one long sleep. */
-#define HANG_MS		1000
-
 static const struct mux_case hang_cases[] = {
 	{ "buggy 4 threads 2 resources mux 2", BUGGY, 4, 2, 2, DEADLOCK },
 	{ "release-first 4 threads 2 resources mux 1", RBW, 4, 2, 1, COMPLETED },
@@ -242,22 +241,16 @@ static void wqfault_mux_hang(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	mux_args(r, c);
-	r->flags = WQF_RUN_HANG;
-	r->hang.hang_ms = HANG_MS;
-	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
-	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+	wqf_kunit_run_hang(test, r);
 	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
 	mux_expect_released(test, r);
 	if (c->verdict == COMPLETED) {
 		/* A fixed variant holds nothing. */
-		KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_NOT_HELD);
-		KUNIT_EXPECT_EQ(test, r->hang.held_ms, 0);
+		wqf_kunit_expect_hold(test, r, false);
 		KUNIT_EXPECT_EQ(test, k->completed, c->threads);
 		return;
 	}
-	KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_DEADLINE);
-	KUNIT_EXPECT_GE(test, r->hang.held_ms, HANG_MS - 20);
-	KUNIT_EXPECT_GE(test, r->elapsed_us - r->verdict_us, (HANG_MS - 20) * 1000ULL);
+	wqf_kunit_expect_hold(test, r, true);
 	/* The same cycle as without hang mode, and nothing moved after it. */
 	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
 	KUNIT_EXPECT_EQ(test, k->diag_credits_free, 0);

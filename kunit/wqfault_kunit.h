@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the KUnit suites share: a hang-mode run held to its deadline, and
+ * what its result must say about the hold.
+ */
+#ifndef WQFAULT_KUNIT_H
+#define WQFAULT_KUNIT_H
+
+#include <kunit/test.h>
+
+#include "wqfault.h"
+
+/* The hang-mode deadline of the suites' runs, and the slack on it. */
+#define WQF_KUNIT_HANG_MS	1000
+#define WQF_KUNIT_HANG_SLACK_MS	20
+
+/*
+ * Run @r in hang mode with no release, so a stalled run is held until its
+ * deadline; the run must end, and leave no run in progress.
+ */
+static inline void wqf_kunit_run_hang(struct kunit *test, struct wqf_run *r)
+{
+	r->flags |= WQF_RUN_HANG;
+	r->hang.hang_ms = WQF_KUNIT_HANG_MS;
+	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+}
+
+/*
+ * After wqf_kunit_run_hang(): a run that stalled (@held) was held to the
+ * deadline after its verdict; one that did not held nothing.
+ */
+static inline void wqf_kunit_expect_hold(struct kunit *test,
+					 const struct wqf_run *r, bool held)
+{
+	const u32 least = WQF_KUNIT_HANG_MS - WQF_KUNIT_HANG_SLACK_MS;
+
+	if (!held) {
+		KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_NOT_HELD);
+		KUNIT_EXPECT_EQ(test, r->hang.held_ms, 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, r->hang.end, (u32)WQF_HANG_DEADLINE);
+	KUNIT_EXPECT_GE(test, r->hang.held_ms, least);
+	KUNIT_EXPECT_GE(test, r->elapsed_us - r->verdict_us, least * 1000ULL);
+}
+
+#endif /* WQFAULT_KUNIT_H */

@@ -872,15 +872,26 @@ static const struct scn_cli scn_clis[] = {
 	{ "leak", leak_init, leak_opt, NULL, leak_human, leak_json },
 };
 
+/*
+ * Longer names the CLI takes for variants whose ABI name had to be short
+ * (at most 15 characters).
+ */
+static const struct variant_alias {
+	const char *scenario, *alias, *name;
+} variant_aliases[] = {
+	{ "mux", "release-before-wait", "release-first" },
+};
+
 /* The index of variant @vname of @info, or -1 with a message. */
 static int variant_index(const struct wqf_scenario_info *info, const char *vname)
 {
+	size_t i;
 	int v;
 
-	/* Variant names are at most 15 characters in the ABI. */
-	if (!strcmp(info->name, "mux") && !strcmp(vname, "release-before-wait"))
-		vname = "release-first";
-
+	for (i = 0; i < ARRAY_SIZE(variant_aliases); i++)
+		if (!strcmp(info->name, variant_aliases[i].scenario) &&
+		    !strcmp(vname, variant_aliases[i].alias))
+			vname = variant_aliases[i].name;
 	for (v = 0; v < (int)info->nr_variants; v++)
 		if (!strcmp(info->variants[v], vname))
 			return v;

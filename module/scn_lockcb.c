@@ -470,12 +470,13 @@ static u32 lockcb_drive(struct lockcb *lk)
 	deadline = jiffies + msecs_to_jiffies(k->idle_ms) + lk->stall + 10 * HZ;
 	while (!READ_ONCE(lk->scan_started)) {
 		/*
-		 * A scanner that started and deadlocked before this thread
-		 * ran again has aborted the run: go on to its verdict.
+		 * The abort of a deadlock verdict (the scanner started and
+		 * stalled before this thread ran again) is not an abort of
+		 * the run, as in the loop below.
 		 */
 		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
 				 atomic_read(&lk->events)) &&
-		    !READ_ONCE(lk->scan_started))
+		    !READ_ONCE(lk->deadlocked))
 			return WQF_VERDICT_ABORTED;
 		if (time_after(jiffies, deadline))
 			return WQF_VERDICT_ABORTED;

@@ -82,11 +82,63 @@ static void wqfault_core_wait_done_at_deadline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, jiffies - 1), 0);
 }
 
+/*
+ * The unwind completes what parties wait for, to wake them: a waiter woken
+ * that way after an abort must not take it as a go (it would go on and
+ * queue work on a queue being destroyed).
+ */
+static void wqf_core_abort_then_complete(struct work_struct *work)
+{
+	struct wqf_core_ctx *c = container_of(to_delayed_work(work),
+					      struct wqf_core_ctx, dwork);
+
+	wqf_ctx_stop(&c->ctx);
+	complete_all(&c->done);
+}
+
+static void wqfault_core_wait_completed_after_abort(struct kunit *test)
+{
+	struct wqf_core_ctx *c = wqf_core_setup(test);
+
+	INIT_DELAYED_WORK(&c->dwork, wqf_core_abort_then_complete);
+	/* A long slice: the completion, not the abort check, wakes the wait. */
+	c->ctx.slice = 30 * HZ;
+	schedule_delayed_work(&c->dwork, HZ / 50);
+	KUNIT_EXPECT_EQ(test, wqf_wait(&c->ctx, &c->done, jiffies + 60 * HZ),
+			-ECANCELED);
+	cancel_delayed_work_sync(&c->dwork);
+}
+
+/* An abort before the verdict cancels the run; after it, it does not. */
+static void wqfault_core_abort_races_verdict(struct kunit *test)
+{
+	struct wqf_core_ctx *c = wqf_core_setup(test);
+
+	wqf_ctx_abort(&c->ctx);
+	KUNIT_EXPECT_TRUE(test, wqf_ctx_cancelled(&c->ctx));
+	KUNIT_EXPECT_FALSE(test, wqf_ctx_decide(&c->ctx));
+
+	wqf_ctx_init(&c->ctx);
+	KUNIT_EXPECT_TRUE(test, wqf_ctx_decide(&c->ctx));
+	wqf_ctx_abort(&c->ctx);
+	KUNIT_EXPECT_TRUE(test, wqf_ctx_aborted(&c->ctx));
+	KUNIT_EXPECT_FALSE(test, wqf_ctx_cancelled(&c->ctx));
+	KUNIT_EXPECT_TRUE(test, wqf_ctx_decide(&c->ctx));
+
+	/* A scenario's own unwind is not an abort of the run. */
+	wqf_ctx_init(&c->ctx);
+	wqf_ctx_stop(&c->ctx);
+	KUNIT_EXPECT_TRUE(test, wqf_ctx_aborted(&c->ctx));
+	KUNIT_EXPECT_TRUE(test, wqf_ctx_decide(&c->ctx));
+}
+
 static struct kunit_case wqfault_core_cases[] = {
 	KUNIT_CASE(wqfault_core_wait_released),
 	KUNIT_CASE(wqfault_core_wait_times_out),
 	KUNIT_CASE(wqfault_core_wait_aborted),
 	KUNIT_CASE(wqfault_core_wait_done_at_deadline),
+	KUNIT_CASE(wqfault_core_wait_completed_after_abort),
+	KUNIT_CASE(wqfault_core_abort_races_verdict),
 	{}
 };
 

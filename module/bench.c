@@ -30,6 +30,123 @@ MODULE_PARM_DESC(big, "requests of the large throttled run");
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "repetitions of each measurement (the median counts)");
+static bool abort_cases = true;
+module_param(abort_cases, bool, 0444);
+MODULE_PARM_DESC(abort_cases, "measure abort-to-return latency at the largest sizes");
+
+/* Abort-to-return: the runs are aborted after each of these delays. */
+static const unsigned int bench_abort_ms[] = { 50, 500, 2000, 6000 };
+#define BENCH_ABORT_STALL_MS	60000
+static const char * const bench_sizes[] = { "small", "large" };
+
+struct bench_aborter {
+	struct delayed_work dwork;
+	struct wqf_owner *owner;
+	ktime_t at;
+};
+
+static void bench_abort_fn(struct work_struct *work)
+{
+	struct bench_aborter *a = container_of(to_delayed_work(work),
+					       struct bench_aborter, dwork);
+
+	a->at = ktime_get();
+	wqf_owner_abort(a->owner, NULL);
+}
+
+/* The largest case of each scenario (@big) or a small one (its baseline). */
+static void bench_abort_case(struct wqf_run *r, u32 scn, u32 variant, bool large)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->scenario = scn;
+	r->variant = variant;
+	r->stall_timeout_ms = BENCH_ABORT_STALL_MS;
+	switch (scn) {
+	case WQF_SCN_STARVE:
+		r->starve.queue = WQF_QUEUE_UNBOUND;
+		r->starve.max_active = variant == WQF_STARVE_THROTTLE ? 16 : 512;
+		r->starve.requests = large ? 100000 : 16;
+		break;
+	case WQF_SCN_LOCKCB:
+		r->flags = WQF_RUN_NO_LOCKDEP;
+		r->lockcb.path = WQF_LOCKCB_FLUSH;
+		r->lockcb.sessions = large ? 100000 : 16;
+		r->lockcb.closers = r->lockcb.sessions / 2;
+		r->lockcb.bystanders = large ? 10000 : 4;
+		break;
+	case WQF_SCN_MUX:
+		r->mux.threads = large ? 256 : 2;
+		r->mux.resources = 1;
+		r->mux.max_mux = 1;
+		r->mux.window_us = 100000;
+		break;
+	case WQF_SCN_ABBA:
+		r->flags = WQF_RUN_NO_LOCKDEP;
+		r->abba.mode = WQF_ABBA_RACE;
+		r->abba.clients = large ? 64 : 2;
+		r->abba.iterations = 100000;
+		r->abba.race_window_us = 20;
+		break;
+	default:
+		r->leak.senders = large ? 64 : 1;
+		r->leak.buffers = large ? 1000 : 4;
+		r->leak.fault_write_at = 1;
+		r->leak.retry_delay_ms = 60000;
+		break;
+	}
+}
+
+static void bench_abort(struct wqf_run *r)
+{
+	static const struct { u32 scn, variant; const char *name; } cases[] = {
+		{ WQF_SCN_STARVE, WQF_STARVE_BUGGY, "starve-buggy" },
+		{ WQF_SCN_STARVE, WQF_STARVE_THROTTLE, "starve-throttle" },
+		{ WQF_SCN_STARVE, WQF_STARVE_SEPARATE_QUEUE, "starve-separate" },
+		{ WQF_SCN_LOCKCB, WQF_LOCKCB_BUGGY, "lockcb-buggy" },
+		{ WQF_SCN_LOCKCB, WQF_LOCKCB_FIXED, "lockcb-fixed" },
+		{ WQF_SCN_MUX, WQF_MUX_BUGGY, "mux-buggy" },
+		{ WQF_SCN_ABBA, WQF_ABBA_ORDERED, "abba-ordered" },
+		{ WQF_SCN_LEAK, WQF_LEAK_FIXED, "leak-fixed" },
+	};
+	struct bench_aborter *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	struct wqf_owner *owner = kzalloc(sizeof(*owner), GFP_KERNEL);
+	unsigned int c, d, large;
+
+	if (!a || !owner)
+		goto out;
+	wqf_owner_init(owner);
+	a->owner = owner;
+	INIT_DELAYED_WORK(&a->dwork, bench_abort_fn);
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		for (large = 0; large < 2; large++) {
+			for (d = 0; d < ARRAY_SIZE(bench_abort_ms); d++) {
+				ktime_t ret_at;
+
+				bench_abort_case(r, cases[c].scn, cases[c].variant, large);
+				a->at = 0;
+				schedule_delayed_work(&a->dwork,
+						      msecs_to_jiffies(bench_abort_ms[d]));
+				if (wqf_run_scenario(r, owner)) {
+					cancel_delayed_work_sync(&a->dwork);
+					continue;
+				}
+				ret_at = ktime_get();
+				/* Over before the abort: nothing to measure. */
+				if (cancel_delayed_work_sync(&a->dwork) || !a->at ||
+				    ktime_after(a->at, ret_at))
+					continue;
+				pr_info("abort case=%s size=%s at_ms=%u verdict=%s latency_us=%lld elapsed_us=%llu\n",
+					cases[c].name, bench_sizes[large],
+					bench_abort_ms[d], wqf_verdict_name(r->verdict),
+					ktime_us_delta(ret_at, a->at), r->elapsed_us);
+			}
+		}
+	}
+out:
+	kfree(owner);
+	kfree(a);
+}
 
 struct raw_item {
 	struct work_struct work;
@@ -129,6 +246,8 @@ static int __init wqf_bench_init(void)
 		pr_info("big verdict=%s elapsed_us=%llu requests=%u mem_bytes=%llu\n",
 			wqf_verdict_name(r->verdict), r->elapsed_us, big,
 			r->starve.mem_bytes);
+	if (abort_cases)
+		bench_abort(r);
 	pr_info("end\n");
 	kfree(r);
 	return 0;

@@ -10,6 +10,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "wqfault.h"
@@ -44,6 +45,8 @@ void wqf_ctx_init(struct wqf_ctx *ctx)
 	ctx->aborted = false;
 	ctx->hang = false;
 	ctx->released = false;
+	ctx->traced = false;
+	atomic_set(&ctx->state, WQF_CTX_RUNNING);
 	ctx->slice = WQF_DEFAULT_SLICE ? WQF_DEFAULT_SLICE : 1;
 	INIT_LIST_HEAD(&ctx->node);
 	INIT_LIST_HEAD(&ctx->all);
@@ -52,17 +55,115 @@ void wqf_ctx_init(struct wqf_ctx *ctx)
 EXPORT_SYMBOL_GPL(wqf_ctx_init);
 
 /**
- * wqf_ctx_abort() - make every current and future wait of @ctx return
- * @ctx: the run to abort
+ * wqf_ctx_stop() - make every current and future wait of @ctx return
+ * @ctx: the run to unwind
  *
- * Safe from any context. Waiters notice within one slice.
+ * What a scenario calls to unwind its parties once it has its verdict (or
+ * cannot go on); it does not decide the verdict. Safe from any context.
+ * Waiters notice within one slice.
  */
-void wqf_ctx_abort(struct wqf_ctx *ctx)
+void wqf_ctx_stop(struct wqf_ctx *ctx)
 {
 	WRITE_ONCE(ctx->aborted, true);
 	wake_up_all(&ctx->hang_wq);
 }
+EXPORT_SYMBOL_GPL(wqf_ctx_stop);
+
+/**
+ * wqf_ctx_abort() - abort a run from outside: the user wants it over
+ * @ctx: the run to abort
+ *
+ * For WQF_IOC_ABORT, a close, a signal to the caller and rmmod. Unless the
+ * run already has its verdict (wqf_ctx_decide()), its verdict is ABORTED;
+ * then it unwinds as wqf_ctx_stop(). Safe from any context.
+ */
+void wqf_ctx_abort(struct wqf_ctx *ctx)
+{
+	atomic_cmpxchg(&ctx->state, WQF_CTX_RUNNING, WQF_CTX_CANCELLED);
+	wqf_ctx_stop(ctx);
+}
 EXPORT_SYMBOL_GPL(wqf_ctx_abort);
+
+/**
+ * wqf_ctx_poll() - in a long loop of the driving thread: is the run over?
+ * @ctx: the run
+ *
+ * For loops that do not sleep in wqf_ctx_tick() (setting up or queueing a
+ * hundred thousand items): a signal to the caller aborts the run here too.
+ *
+ * Return: true if the run must stop.
+ */
+bool wqf_ctx_poll(struct wqf_ctx *ctx)
+{
+	if (signal_pending(current))
+		wqf_ctx_abort(ctx);
+	return wqf_ctx_aborted(ctx);
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_poll);
+
+/**
+ * wqf_ctx_decide() - the run reaches its verdict now, unless aborted first
+ * @ctx: the run
+ *
+ * A scenario calls it where it sees its DEADLOCK (before it unwinds); the
+ * harness calls it when the run returns. The first of this and
+ * wqf_ctx_abort() wins.
+ *
+ * Return: false if the run was aborted before its verdict.
+ */
+bool wqf_ctx_decide(struct wqf_ctx *ctx)
+{
+	return atomic_cmpxchg(&ctx->state, WQF_CTX_RUNNING,
+			      WQF_CTX_DECIDED) != WQF_CTX_CANCELLED;
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_decide);
+
+/**
+ * wqf_ctx_cancelled() - was the run aborted before its verdict?
+ * @ctx: the run
+ *
+ * Return: true once wqf_ctx_abort() came before wqf_ctx_decide().
+ */
+bool wqf_ctx_cancelled(struct wqf_ctx *ctx)
+{
+	return atomic_read(&ctx->state) == WQF_CTX_CANCELLED;
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_cancelled);
+
+/**
+ * wqf_ctx_verdict() - record the verdict's time and fire its tracepoint
+ * @ctx: the run
+ * @verdict: enum wqf_verdict
+ * @verdict_us: microseconds from the run's start to the verdict
+ *
+ * Once per run: later calls do nothing. A scenario calls it at a DEADLOCK
+ * it has decided; the harness calls it for every other verdict.
+ */
+void wqf_ctx_verdict(struct wqf_ctx *ctx, u32 verdict, u64 verdict_us)
+{
+	if (xchg(&ctx->traced, true))
+		return;
+	ctx->args->verdict_us = verdict_us;
+	trace_wqfault_verdict(ctx->id, ctx->args->scenario, ctx->args->variant,
+			      verdict, verdict_us);
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_verdict);
+
+/**
+ * wqf_ctx_deadlock() - a scenario sees its DEADLOCK: decide and trace it
+ * @ctx: the run
+ * @verdict_us: microseconds from the run's start to the verdict
+ *
+ * Return: false if the run was aborted first (its verdict is ABORTED).
+ */
+bool wqf_ctx_deadlock(struct wqf_ctx *ctx, u64 verdict_us)
+{
+	if (!wqf_ctx_decide(ctx))
+		return false;
+	wqf_ctx_verdict(ctx, WQF_VERDICT_DEADLOCK, verdict_us);
+	return true;
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_deadlock);
 
 /**
  * wqf_ctx_aborted() - has @ctx been aborted?
@@ -87,8 +188,8 @@ EXPORT_SYMBOL_GPL(wqf_ctx_aborted);
  * one uninterruptible sleep up to @deadline instead, as the real bug's
  * wait is, so hung_task can see it; wqf_complete_all() and abort wake it.
  *
- * Return: 0 if @done completed, -ECANCELED if the run was aborted first,
- * -ETIMEDOUT if @deadline passed first.
+ * Return: 0 if @done completed, -ECANCELED if the run was aborted (or
+ * stopped) first or meanwhile, -ETIMEDOUT if @deadline passed first.
  */
 int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	     unsigned long deadline)
@@ -110,9 +211,13 @@ int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 			return -ECANCELED;
 		if (left <= 0)
 			return try_wait_for_completion(done) ? 0 : -ETIMEDOUT;
+		/*
+		 * An abort can come while this sleeps, and the unwind may
+		 * complete @done to wake it: it is then an abort, not a go.
+		 */
 		if (wait_for_completion_timeout(done,
 						min_t(long, left, ctx->slice)))
-			return 0;
+			return wqf_ctx_aborted(ctx) ? -ECANCELED : 0;
 	}
 }
 EXPORT_SYMBOL_GPL(wqf_wait);
@@ -368,6 +473,15 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 	ret = scn->run(ctx);
 	args->elapsed_us = ktime_us_delta(ktime_get(), start);
 	if (!ret) {
+		/*
+		 * Aborted before its verdict: ABORTED, whatever the parties
+		 * did while they unwound (they exit early, so a run may look
+		 * complete, or leaky).
+		 */
+		if (!wqf_ctx_decide(ctx))
+			args->verdict = WQF_VERDICT_ABORTED;
+		wqf_ctx_verdict(ctx, args->verdict,
+				args->verdict_us ?: args->elapsed_us);
 		scn->report(args, line, WQF_LINE_LEN);
 		/*
 		 * elapsed_jiffies_ms: the same span on the tick's clock, which

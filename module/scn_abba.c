@@ -50,7 +50,6 @@
 
 #include "fault.h"
 #include "wqfault.h"
-#include "trace.h"
 
 #define ABBA_MAX_CLIENTS	64
 #define ABBA_MAX_ITERATIONS	100000
@@ -250,9 +249,7 @@ static void abba_stall(struct abba *ab, struct abba_party *p)
 	}
 	abba_diagnose(ab, o ? q : NULL, o, p);
 	k->diag_waiter_pid = p->pid;
-	ab->ctx->args->verdict_us = ktime_us_delta(ktime_get(), ab->start);
-	trace_wqfault_verdict(ab->ctx->id, WQF_SCN_ABBA, ab->ctx->args->variant,
-			      WQF_VERDICT_DEADLOCK, ab->ctx->args->verdict_us);
+	wqf_ctx_deadlock(ab->ctx, ktime_us_delta(ktime_get(), ab->start));
 	if (k->diag_cycle)
 		pr_warn("run %llu: resource %u: client %u (pid %u) holds the referral lock and waits for the connection lock; redirector %u (pid %u) holds the connection lock and waits for the referral lock; stuck %u ms\n",
 			ab->ctx->id, k->diag_resource, k->diag_client,
@@ -265,7 +262,7 @@ static void abba_stall(struct abba *ab, struct abba_party *p)
 			p->res->id);
 	/* hang mode: the driving thread holds the hang, then aborts */
 	if (!ab->ctx->hang)
-		wqf_ctx_abort(ab->ctx);
+		wqf_ctx_stop(ab->ctx);
 	abba_event(ab);
 }
 
@@ -579,7 +576,7 @@ static u32 abba_drive(struct abba *ab)
 			/* hang mode: keep it stuck, for the kernel's detectors */
 			if (READ_ONCE(ab->deadlocked)) {
 				wqf_hang_hold(ab->ctx, &ab->progress, &ab->events);
-				wqf_ctx_abort(ab->ctx);
+				wqf_ctx_stop(ab->ctx);
 				continue;
 			}
 			wqf_ctx_tick(ab->ctx, &ab->progress, &ab->events,
@@ -640,15 +637,11 @@ static int abba_run(struct wqf_ctx *ctx)
 			args->verdict_us = ab->k->first_cycle_us;
 		else if (args->verdict != WQF_VERDICT_DEADLOCK)
 			args->verdict_us = ktime_us_delta(ktime_get(), ab->start);
-		wqf_ctx_abort(ctx);
+		wqf_ctx_stop(ctx);
 	}
 	abba_stop(ab);
-	if (!ret) {
+	if (!ret)
 		abba_results(ab);
-		if (!ab->deadlocked)
-			trace_wqfault_verdict(ctx->id, WQF_SCN_ABBA, args->variant,
-					      args->verdict, args->verdict_us);
-	}
 	abba_free(ab);
 	kfree(ab);
 	return ret;

@@ -421,8 +421,11 @@ static u32 leak_drive(struct leak *lk)
 		if (lk->ctx->hang && !lk->stuck_us &&
 		    atomic_read(&lk->blocked) == atomic_read(&lk->parties)) {
 			lk->stuck_us = max_t(u64, ktime_us_delta(ktime_get(), lk->start), 1);
+			/* The verdict (LEAKED) stands from here: the hold follows. */
+			if (!wqf_ctx_decide(lk->ctx))
+				return WQF_VERDICT_ABORTED;
 			wqf_hang_hold(lk->ctx, &lk->progress, &lk->events);
-			wqf_ctx_abort(lk->ctx);
+			wqf_ctx_stop(lk->ctx);
 			/* The retries wake at once and end. */
 			wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
 					   10 * HZ);
@@ -449,7 +452,7 @@ static void leak_teardown(struct leak *lk)
 	u32 i;
 
 	if (lk->wq) {
-		wqf_ctx_abort(lk->ctx);
+		wqf_ctx_stop(lk->ctx);
 		/* A sender queues its retry only before the abort. */
 		for (i = 0; i < lk->k->senders; i++) {
 			cancel_work_sync(&lk->senders[i].work);
@@ -520,13 +523,11 @@ static int leak_run(struct wqf_ctx *ctx)
 		args->verdict = leak_drive(lk);
 		/* Parties done (or aborted): the table is what they left. */
 		if (args->verdict == WQF_VERDICT_ABORTED)
-			wqf_ctx_abort(ctx);
+			wqf_ctx_stop(ctx);
 		leak_results(lk);
 		if (args->verdict == WQF_VERDICT_COMPLETED && lk->k->leaked)
 			args->verdict = WQF_VERDICT_LEAKED;
 		args->verdict_us = lk->stuck_us ?: ktime_us_delta(ktime_get(), lk->start);
-		trace_wqfault_verdict(ctx->id, WQF_SCN_LEAK, args->variant,
-				      args->verdict, args->verdict_us);
 	}
 	leak_teardown(lk);
 	mutex_destroy(&lk->table_lock);

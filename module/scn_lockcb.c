@@ -38,7 +38,6 @@
 #include <linux/workqueue.h>
 
 #include "wqfault.h"
-#include "trace.h"
 
 #define LOCKCB_MAX_SESSIONS	100000
 #define LOCKCB_MAX_BYSTANDERS	10000
@@ -221,28 +220,28 @@ static void lockcb_table_unlock(struct lockcb *lk)
 	lk->ops->unlock(lk);
 }
 
-static void lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
+/* The first completion that cannot get the lock: the verdict. True if first. */
+static bool lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
 {
 	struct task_struct *holder = READ_ONCE(lk->holder);
 	struct wqf_lockcb *k = lk->k;
 
 	if (xchg(&lk->deadlocked, true))
-		return;
+		return false;
 	k->diag_session = s->id;
 	k->diag_holder_pid = holder ? task_pid_nr(holder) : 0;
 	k->diag_waiter_pid = task_pid_nr(current);
 	k->diag_recursive = holder == current;
-	lk->ctx->args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
-	trace_wqfault_verdict(lk->ctx->id, WQF_SCN_LOCKCB, lk->ctx->args->variant,
-			      WQF_VERDICT_DEADLOCK, lk->ctx->args->verdict_us);
+	wqf_ctx_deadlock(lk->ctx, ktime_us_delta(ktime_get(), lk->start));
 	pr_warn("run %llu: session %u: %s completion could not get the %s held by pid %u (%s) for %u ms\n",
 		lk->ctx->id, s->id, lockcb_paths[k->path], lk->ops->name,
 		k->diag_holder_pid, k->diag_recursive ? "itself" : "another task",
 		jiffies_to_msecs(lk->stall));
 	/* hang mode: the driving thread holds the hang, then aborts */
 	if (!lk->ctx->hang)
-		wqf_ctx_abort(lk->ctx);
+		wqf_ctx_stop(lk->ctx);
 	lockcb_event(lk);
+	return true;
 }
 
 /*
@@ -250,7 +249,10 @@ static void lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
  * until the run is released or aborted (bounded all the same). A sleeping
  * lock's waiter sleeps in one uninterruptible wait, which hung_task sees;
  * a spinlock's waiter keeps spinning with preemption off, which the soft
- * lockup detector and RCU see.
+ * lockup detector and RCU see. Only the first stuck completion hangs: the
+ * scanner meets the rest one by one, and a hang each would add up. If the
+ * bound passes first (the driving thread could not run: with one CPU
+ * online, this spinning one), the run is stopped from here.
  */
 static void lockcb_hang(struct lockcb *lk)
 {
@@ -258,13 +260,13 @@ static void lockcb_hang(struct lockcb *lk)
 	unsigned long bound = jiffies + lk->stall +
 			      msecs_to_jiffies(ctx->args->hang.hang_ms) + 10 * HZ;
 
-	if (lk->ops->sleeps) {
+	if (lk->ops->sleeps)
 		wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
 				   bound - jiffies);
-		return;
-	}
-	while (!wqf_ctx_aborted(ctx) && time_before(jiffies, bound))
-		cpu_relax();
+	else
+		while (!wqf_ctx_aborted(ctx) && time_before(jiffies, bound))
+			cpu_relax();
+	wqf_ctx_stop(ctx);
 }
 
 /*
@@ -287,11 +289,8 @@ static bool lockcb_run_locked(struct lockcb *lk, struct lockcb_session *s,
 		if (wqf_ctx_aborted(lk->ctx))
 			return false;
 		if (time_after(jiffies, deadline)) {
-			if (diagnose) {
-				lockcb_deadlock(lk, s);
-				if (lk->ctx->hang)
-					lockcb_hang(lk);
-			}
+			if (diagnose && lockcb_deadlock(lk, s) && lk->ctx->hang)
+				lockcb_hang(lk);
 			return false;
 		}
 		if (lk->ops->sleeps)
@@ -408,15 +407,20 @@ static int lockcb_setup(struct lockcb *lk)
 	struct wqf_lockcb *k = lk->k;
 	u32 i;
 
-	lk->sessions = kvcalloc(k->sessions, sizeof(*lk->sessions), GFP_KERNEL);
+	/* Large tables fail cleanly (ENOMEM), without calling the OOM killer. */
+	lk->sessions = kvcalloc(k->sessions, sizeof(*lk->sessions),
+				GFP_KERNEL | __GFP_RETRY_MAYFAIL);
 	lk->bystanders = kvcalloc(max(k->bystanders, 1U), sizeof(*lk->bystanders),
-				  GFP_KERNEL);
+				  GFP_KERNEL | __GFP_RETRY_MAYFAIL);
 	if (!lk->sessions || !lk->bystanders)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&lk->table);
 	for (i = 0; i < k->sessions; i++) {
 		struct lockcb_session *s = &lk->sessions[i];
 
+		/* 100,000 sessions take a while to set up: look for an abort. */
+		if (!(i & 1023) && wqf_ctx_poll(lk->ctx))
+			return -ECANCELED;
 		s->id = i;
 		s->lk = lk;
 		s->expired = i < k->expired;
@@ -494,7 +498,7 @@ static u32 lockcb_drive(struct lockcb *lk)
 			/* hang mode: keep it stuck, for the kernel's detectors */
 			if (READ_ONCE(lk->deadlocked) && lk->ctx->hang) {
 				wqf_hang_hold(lk->ctx, &lk->progress, &lk->events);
-				wqf_ctx_abort(lk->ctx);
+				wqf_ctx_stop(lk->ctx);
 				continue;
 			}
 			wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
@@ -507,7 +511,10 @@ static u32 lockcb_drive(struct lockcb *lk)
 		wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
 				   max_t(long, msecs_to_jiffies(10), 1));
 	}
-	return lk->deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
+	if (lk->deadlocked)
+		return WQF_VERDICT_DEADLOCK;
+	/* Aborted, and every party ended before this thread looked. */
+	return wqf_ctx_aborted(lk->ctx) ? WQF_VERDICT_ABORTED : WQF_VERDICT_COMPLETED;
 }
 
 static void lockcb_results(struct lockcb *lk)
@@ -572,11 +579,16 @@ static int lockcb_run(struct wqf_ctx *ctx)
 	}
 
 	ret = lockcb_setup(lk);
-	if (!ret) {
+	if (ret == -ECANCELED) {
+		/* Aborted while setting up: nothing was queued yet. */
+		args->verdict = WQF_VERDICT_ABORTED;
+		args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
+		ret = 0;
+	} else if (!ret) {
 		args->verdict = lockcb_drive(lk);
 		if (args->verdict != WQF_VERDICT_DEADLOCK)
 			args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
-		wqf_ctx_abort(ctx);
+		wqf_ctx_stop(ctx);
 	}
 	lockcb_stop(lk);
 	if (!ret) {
@@ -584,9 +596,6 @@ static int lockcb_run(struct wqf_ctx *ctx)
 		if (args->verdict == WQF_VERDICT_COMPLETED &&
 		    (lk->k->lost || lk->k->double_completions))
 			args->verdict = WQF_VERDICT_LEAKED;
-		if (args->verdict != WQF_VERDICT_DEADLOCK)
-			trace_wqfault_verdict(ctx->id, WQF_SCN_LOCKCB, args->variant,
-					      args->verdict, args->verdict_us);
 	}
 	lockcb_free(lk);
 	kfree(lk);

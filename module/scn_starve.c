@@ -81,6 +81,7 @@ struct starve {
 	unsigned long last_progress;	/* jiffies: a connect started or a request ended */
 	u32 gate_cursor;	/* gated requests 0..cursor-1 have settled */
 	bool gate_open;
+	bool burst_queued;	/* the gate's bound runs from here */
 	bool throttled;
 	atomic_t sent;		/* requests handed to the queue so far */
 	atomic_t in_flight;
@@ -196,8 +197,19 @@ static void starve_request_fn(struct work_struct *work)
 		goto out;
 	if (rq->gated && !READ_ONCE(st->gate_open)) {
 		wake_up(&st->progress);
-		if (wqf_wait(st->ctx, &st->gate, jiffies + st->wait_bound))
+		/*
+		 * The gate opens at most a stall after the whole burst is
+		 * queued, and queueing 100,000 requests on a busy host takes
+		 * longer than any stall: the bound counts from then.
+		 */
+		do {
+			ret = wqf_wait(st->ctx, &st->gate, jiffies + st->wait_bound);
+		} while (ret == -ETIMEDOUT && !READ_ONCE(st->burst_queued));
+		if (ret) {
+			if (ret == -ETIMEDOUT)
+				atomic_inc(&st->timed_out);
 			goto out;
+		}
 	}
 	/* Pairs with the release in starve_connect_fn(). */
 	if (smp_load_acquire(&sh->state) == SHARE_CONNECTED) {
@@ -208,6 +220,9 @@ static void starve_request_fn(struct work_struct *work)
 		goto out;
 	}
 	atomic_inc(&st->misses);
+	/* An aborted run queues nothing more: its queues are going away. */
+	if (wqf_ctx_aborted(st->ctx))
+		goto out;
 	if (cmpxchg(&sh->state, SHARE_IDLE, SHARE_QUEUED) == SHARE_IDLE)
 		starve_queue_connect(st, sh);
 	WRITE_ONCE(rq->state, REQ_WAITING);
@@ -421,8 +436,11 @@ static int starve_setup(struct starve *st)
 
 	st->nr_shares = k->shares;
 	st->nr_reqs = throttled ? min(k->requests, k->throttle) : k->requests;
-	st->shares = kvcalloc(st->nr_shares, sizeof(*st->shares), GFP_KERNEL);
-	st->reqs = kvcalloc(st->nr_reqs, sizeof(*st->reqs), GFP_KERNEL);
+	/* Large tables fail cleanly (ENOMEM), without calling the OOM killer. */
+	st->shares = kvcalloc(st->nr_shares, sizeof(*st->shares),
+			      GFP_KERNEL | __GFP_RETRY_MAYFAIL);
+	st->reqs = kvcalloc(st->nr_reqs, sizeof(*st->reqs),
+			    GFP_KERNEL | __GFP_RETRY_MAYFAIL);
 	if (!st->shares || !st->reqs)
 		return -ENOMEM;
 	k->mem_bytes = sizeof(*st) + st->nr_shares * sizeof(*st->shares) +
@@ -430,6 +448,9 @@ static int starve_setup(struct starve *st)
 	for (i = 0; i < st->nr_shares; i++) {
 		struct starve_share *sh = &st->shares[i];
 
+		/* 100,000 items take a while to set up: look for an abort. */
+		if (!(i & 1023) && wqf_ctx_poll(st->ctx))
+			return -ECANCELED;
 		INIT_WORK(&sh->connect, starve_connect_fn);
 		init_completion(&sh->connected);
 		INIT_LIST_HEAD(&sh->parked);
@@ -440,6 +461,8 @@ static int starve_setup(struct starve *st)
 		}
 	}
 	for (i = 0; i < st->nr_reqs; i++) {
+		if (!(i & 1023) && wqf_ctx_poll(st->ctx))
+			return -ECANCELED;
 		INIT_WORK(&st->reqs[i].work, starve_request_fn);
 		st->reqs[i].st = st;
 	}
@@ -455,13 +478,41 @@ static int starve_setup(struct starve *st)
 	return st->connect_wq ? 0 : -ENOMEM;
 }
 
+/*
+ * After a stop, items still queued would each run only to see the abort
+ * and end: at 100,000 requests that drain takes seconds. Take them off the
+ * queue instead (cancel_work() also takes parked items off the inactive
+ * list); only items that are running are left for the drain.
+ */
+static void starve_cancel_queued(struct starve *st)
+{
+	u32 i;
+
+	for (i = 0; i < st->nr_reqs; i++) {
+		if (work_pending(&st->reqs[i].work))
+			cancel_work(&st->reqs[i].work);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	for (i = 0; i < st->nr_shares; i++) {
+		if (work_pending(&st->shares[i].connect))
+			cancel_work(&st->shares[i].connect);
+		if (!(i & 1023))
+			cond_resched();
+	}
+}
+
 static void starve_teardown(struct starve *st)
 {
-	/* Draining runs every parked item; after an abort they exit at once. */
-	if (st->connect_wq && st->connect_wq != st->wq)
-		destroy_workqueue(st->connect_wq);
+	/*
+	 * Requests first: a request still running may queue its connect,
+	 * which must find the connect queue alive, never being destroyed.
+	 * Draining runs every item left; after a stop they end at once.
+	 */
 	if (st->wq)
 		destroy_workqueue(st->wq);
+	if (st->connect_wq && st->connect_wq != st->wq)
+		destroy_workqueue(st->connect_wq);
 	kvfree(st->reqs);
 	kvfree(st->shares);
 }
@@ -473,8 +524,9 @@ static u32 starve_snapshot(struct starve *st, ktime_t start, u32 verdict)
 	struct wqf_starve *k = st->k;
 
 	args->verdict_us = ktime_us_delta(ktime_get(), start);
-	trace_wqfault_verdict(st->ctx->id, args->scenario, args->variant, verdict,
-			      args->verdict_us);
+	if (verdict == WQF_VERDICT_DEADLOCK &&
+	    !wqf_ctx_deadlock(st->ctx, args->verdict_us))
+		verdict = WQF_VERDICT_ABORTED;
 	k->completed = atomic_read(&st->completed);
 	k->hits = atomic_read(&st->hits);
 	k->misses = atomic_read(&st->misses);
@@ -489,7 +541,7 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	struct wqf_starve *k = st->k;
 	u32 burst = st->throttled ? min(k->requests, k->throttle) : k->requests;
 	u32 sent;
-	unsigned long deadline = jiffies + st->stall;
+	unsigned long deadline;
 	struct starve_share *oldest;
 
 	/*
@@ -499,8 +551,18 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	 */
 	/* Requests that end admit the rest (throttle): they start after the burst. */
 	atomic_set(&st->sent, burst);
-	for (sent = 0; sent < burst; sent++)
+	for (sent = 0; sent < burst; sent++) {
+		/* A large burst takes a while to queue: look for an abort. */
+		if (!(sent & 255)) {
+			if (wqf_ctx_poll(ctx))
+				return WQF_VERDICT_ABORTED;
+			cond_resched();
+		}
 		starve_submit(st, &st->reqs[sent], sent, true);
+	}
+	WRITE_ONCE(st->burst_queued, true);
+	/* Settling is bounded by a stall from here, however long queueing took. */
+	deadline = jiffies + st->stall;
 	while (!starve_gate_settled(st, burst) && time_before(jiffies, deadline))
 		if (starve_tick(st, atomic_read(&st->finished)))
 			return WQF_VERDICT_ABORTED;
@@ -518,7 +580,9 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 		if (oldest && !starve_confirm_stall(st, &oldest))
 			return WQF_VERDICT_ABORTED;
 		if (oldest) {
-			starve_snapshot(st, start, WQF_VERDICT_DEADLOCK);
+			if (starve_snapshot(st, start, WQF_VERDICT_DEADLOCK) !=
+			    WQF_VERDICT_DEADLOCK)
+				return WQF_VERDICT_ABORTED;
 			starve_diagnose(st, oldest);
 			if (ctx->args->flags & WQF_RUN_CONFIRM)
 				starve_confirm(st, oldest);
@@ -554,17 +618,50 @@ static int starve_run(struct wqf_ctx *ctx)
 	st->throttled = args->variant == WQF_STARVE_THROTTLE;
 
 	ret = starve_setup(st);
-	if (!ret) {
+	if (ret == -ECANCELED) {
+		/* Aborted while setting up: nothing was queued yet. */
+		args->verdict = starve_snapshot(st, start, WQF_VERDICT_ABORTED);
+		ret = 0;
+	} else if (!ret) {
 		args->verdict = starve_drive(st, start);
 		if (args->verdict == WQF_VERDICT_ABORTED)
 			starve_snapshot(st, start, WQF_VERDICT_ABORTED);
-		if (args->verdict != WQF_VERDICT_COMPLETED)
-			wqf_ctx_abort(ctx);
+		if (args->verdict != WQF_VERDICT_COMPLETED) {
+			wqf_ctx_stop(ctx);
+			starve_cancel_queued(st);
+		}
 		wqf_complete_all(ctx, &st->gate);
 	}
 	starve_teardown(st);
 	kfree(st);
 	return ret;
+}
+
+/* The kernel's WQ_DFL_MIN_ACTIVE (since 6.9): a node's floor. */
+#define STARVE_NODE_MIN_ACTIVE	8
+
+/*
+ * Items of an unbound queue active at once in a NUMA node: since 6.9 the
+ * kernel splits max_active over the nodes by their share of the online
+ * CPUs, never below min(max_active, WQ_DFL_MIN_ACTIVE)
+ * (wq_update_node_max_active()); before, each node had all of it. The
+ * 6.9 split is the smaller, so a throttle below it holds on both.
+ * Returns the smallest limit of a node with online CPUs.
+ */
+static u32 starve_node_limit(u32 max_active)
+{
+	u32 total = num_online_cpus(), min_active = min(max_active, STARVE_NODE_MIN_ACTIVE);
+	u32 limit = max_active;
+	int node;
+
+	for_each_online_node(node) {
+		u32 cpus = cpumask_weight_and(cpumask_of_node(node), cpu_online_mask);
+
+		if (cpus)
+			limit = min(limit, clamp(DIV_ROUND_UP(max_active * cpus, total),
+						 min_active, max_active));
+	}
+	return limit;
 }
 
 static int starve_bad(const char *what, u32 val)
@@ -600,6 +697,14 @@ static int starve_validate(struct wqf_run *args)
 	if (k->cached > k->shares)
 		return starve_bad("cached", k->cached);
 	if (args->variant == WQF_STARVE_THROTTLE) {
+		/*
+		 * Below what the kernel grants at once in one domain: a CPU's
+		 * max_active (per-CPU queue), or the node's share of it
+		 * (unbound: on a NUMA machine less than max_active). A larger
+		 * throttle is taken, and is no fix: see scenarios.rst.
+		 */
+		if (!k->throttle && k->queue == WQF_QUEUE_UNBOUND)
+			k->throttle = max(starve_node_limit(k->max_active), 2U) - 1;
 		if (!k->throttle)
 			k->throttle = k->max_active - 1;
 		if (!k->throttle || k->throttle >= k->max_active)

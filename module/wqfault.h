@@ -26,9 +26,25 @@
 #define WQF_HANG_MAX_MS		600000
 #define WQF_HANG_DEFAULT_MS	30000
 
+/*
+ * enum wqf_ctx_state - the verdict and an abort race for a run: whichever
+ * comes first stands. An abort (WQF_IOC_ABORT, close, a signal to the
+ * caller, rmmod) before the verdict makes the run ABORTED, whatever its
+ * parties did while they unwound.
+ */
+enum wqf_ctx_state {
+	WQF_CTX_RUNNING,
+	WQF_CTX_DECIDED,
+	WQF_CTX_CANCELLED,
+};
+
 /**
  * struct wqf_ctx - one run of a scenario
- * @aborted: set once by wqf_ctx_abort(); every wait returns -ECANCELED after
+ * @aborted: set once by wqf_ctx_abort() or wqf_ctx_stop(); every wait
+ *           returns -ECANCELED after
+ * @state: enum wqf_ctx_state: decided (wqf_ctx_decide()) or cancelled
+ *         (wqf_ctx_abort()) first
+ * @traced: the wqfault_verdict tracepoint has fired for this run
  * @slice: longest single sleep inside wqf_wait(), in jiffies; bounds how
  *         late an abort is noticed
  * @id: the run's number, as printed in the kernel log
@@ -45,6 +61,8 @@ struct wqf_ctx {
 	bool aborted;
 	bool hang;
 	bool released;
+	bool traced;
+	atomic_t state;
 	unsigned long slice;
 	u64 id;
 	struct wqf_run *args;
@@ -103,6 +121,12 @@ const char *wqf_verdict_name(u32 verdict);
 
 void wqf_ctx_init(struct wqf_ctx *ctx);
 void wqf_ctx_abort(struct wqf_ctx *ctx);
+void wqf_ctx_stop(struct wqf_ctx *ctx);
+bool wqf_ctx_poll(struct wqf_ctx *ctx);
+bool wqf_ctx_decide(struct wqf_ctx *ctx);
+bool wqf_ctx_cancelled(struct wqf_ctx *ctx);
+void wqf_ctx_verdict(struct wqf_ctx *ctx, u32 verdict, u64 verdict_us);
+bool wqf_ctx_deadlock(struct wqf_ctx *ctx, u64 verdict_us);
 bool wqf_ctx_aborted(const struct wqf_ctx *ctx);
 int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	     unsigned long deadline);

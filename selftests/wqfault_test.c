@@ -77,6 +77,7 @@ struct runner {
 	int ret;
 	int err;
 	__u64 wall_us;
+	__u64 end_us;	/* now_us() when the ioctl returned */
 	struct wqf_run run;
 };
 
@@ -87,7 +88,8 @@ static void *runner_fn(void *arg)
 
 	r->ret = ioctl(r->fd, WQF_IOC_RUN, &r->run);
 	r->err = r->ret ? errno : 0;
-	r->wall_us = now_us() - t0;
+	r->end_us = now_us();
+	r->wall_us = r->end_us - t0;
 	return NULL;
 }
 
@@ -1819,6 +1821,259 @@ TEST_F(dev, hang_ms_out_of_range_is_einval)
 			EXPECT_EQ(0, run.run_id);
 		}
 	}
+}
+
+/*
+ * Abort semantics, for every scenario and variant at its largest sizes: an
+ * abort (WQF_IOC_ABORT, close() of the last descriptor, a signal to the
+ * caller) before the verdict gives ABORTED, whatever the parties did while
+ * they unwound, and the call returns without waiting out the stall. A run
+ * that ended before the abort was sent keeps its own verdict. Each case is
+ * aborted three times, once each way, at a different moment.
+ */
+#define AB_STALL_MS	60000
+/* Far below the stall: only the abort can have ended the run this soon. */
+#define AB_RETURN_BOUND_US	15000000ULL
+
+enum { AB_IOCTL, AB_CLOSE, AB_SIGNAL, AB_HOW_NR };
+
+static void ab_starve(struct wqf_run *run, __u32 variant)
+{
+	starve_args(run, variant, AB_STALL_MS);
+	run->starve.max_active = variant == WQF_STARVE_THROTTLE ? 16 : 512;
+	run->starve.requests = 100000;
+}
+
+static void ab_starve_buggy(struct wqf_run *r) { ab_starve(r, WQF_STARVE_BUGGY); }
+static void ab_starve_throttle(struct wqf_run *r) { ab_starve(r, WQF_STARVE_THROTTLE); }
+static void ab_starve_separate(struct wqf_run *r) { ab_starve(r, WQF_STARVE_SEPARATE_QUEUE); }
+
+static void ab_starve_separate_small(struct wqf_run *r)
+{
+	ab_starve(r, WQF_STARVE_SEPARATE_QUEUE);
+	r->starve.requests = 5000;
+}
+
+static void ab_lockcb(struct wqf_run *run, __u32 variant, __u32 path,
+		      __u32 sessions, __u32 closers)
+{
+	lockcb_args(run, variant, WQF_LOCK_MUTEX, path);
+	run->stall_timeout_ms = AB_STALL_MS;
+	run->lockcb.sessions = sessions;
+	run->lockcb.closers = closers;
+	run->lockcb.bystanders = 100;
+}
+
+static void ab_lockcb_buggy(struct wqf_run *r)
+{
+	ab_lockcb(r, WQF_LOCKCB_BUGGY, WQF_LOCKCB_DIRECT, 100000, 50000);
+}
+
+static void ab_lockcb_buggy_small(struct wqf_run *r)
+{
+	ab_lockcb(r, WQF_LOCKCB_BUGGY, WQF_LOCKCB_FLUSH, 75, 52);
+}
+
+static void ab_lockcb_fixed(struct wqf_run *r)
+{
+	ab_lockcb(r, WQF_LOCKCB_FIXED, WQF_LOCKCB_FLUSH, 100000, 50000);
+}
+
+static void ab_mux(struct wqf_run *run, __u32 variant)
+{
+	mux_args(run, variant, 256, 1, variant == WQF_MUX_RAISE_LIMIT ? 256 : 1);
+	run->stall_timeout_ms = AB_STALL_MS;
+	run->mux.window_us = 1000000;
+}
+
+static void ab_mux_buggy(struct wqf_run *r) { ab_mux(r, WQF_MUX_BUGGY); }
+static void ab_mux_raise(struct wqf_run *r) { ab_mux(r, WQF_MUX_RAISE_LIMIT); }
+static void ab_mux_release(struct wqf_run *r) { ab_mux(r, WQF_MUX_RELEASE_BEFORE_WAIT); }
+static void ab_mux_serialise(struct wqf_run *r) { ab_mux(r, WQF_MUX_SERIALISE); }
+
+static void ab_abba(struct wqf_run *run, __u32 variant, __u32 mode)
+{
+	abba_args(run, variant, mode, WQF_ABBA_SAME, WQF_LOCK_MUTEX, AB_STALL_MS);
+	run->abba.clients = 64;
+	if (mode == WQF_ABBA_RACE) {
+		run->abba.iterations = 100000;
+		run->abba.race_window_us = 20;
+	}
+}
+
+static void ab_abba_buggy(struct wqf_run *r) { ab_abba(r, WQF_ABBA_BUGGY, WQF_ABBA_TRIGGER); }
+static void ab_abba_buggy_race(struct wqf_run *r) { ab_abba(r, WQF_ABBA_BUGGY, WQF_ABBA_RACE); }
+static void ab_abba_ordered(struct wqf_run *r) { ab_abba(r, WQF_ABBA_ORDERED, WQF_ABBA_RACE); }
+
+static void ab_leak(struct wqf_run *run, __u32 variant)
+{
+	leak_args(run, variant);
+	run->stall_timeout_ms = AB_STALL_MS;
+	run->leak.senders = 64;
+	run->leak.buffers = 1000;
+	run->leak.fault_write_at = 500;
+	run->leak.fault_close = 1;
+	/* The retries wait a minute: only an abort ends the run sooner. */
+	run->leak.retry_delay_ms = 60000;
+}
+
+static void ab_leak_buggy(struct wqf_run *r) { ab_leak(r, WQF_LEAK_BUGGY); }
+static void ab_leak_fixed(struct wqf_run *r) { ab_leak(r, WQF_LEAK_FIXED); }
+
+FIXTURE(abort_run) {
+	int unused;
+};
+
+FIXTURE_VARIANT(abort_run) {
+	void (*args)(struct wqf_run *run);
+	__u32 delay_ms[AB_HOW_NR];	/* from the start to the abort, per way */
+};
+
+FIXTURE_VARIANT_ADD(abort_run, starve_buggy) {
+	.args = ab_starve_buggy, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, starve_throttle) {
+	.args = ab_starve_throttle, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, starve_separate_queue) {
+	.args = ab_starve_separate, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, starve_separate_queue_5000) {
+	.args = ab_starve_separate_small, .delay_ms = { 20, 100, 220 } };
+FIXTURE_VARIANT_ADD(abort_run, lockcb_buggy) {
+	.args = ab_lockcb_buggy, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, lockcb_buggy_75) {
+	.args = ab_lockcb_buggy_small, .delay_ms = { 20, 60, 150 } };
+FIXTURE_VARIANT_ADD(abort_run, lockcb_fixed) {
+	.args = ab_lockcb_fixed, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, mux_buggy) {
+	.args = ab_mux_buggy, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, mux_raise_limit) {
+	.args = ab_mux_raise, .delay_ms = { 20, 300, 600 } };
+FIXTURE_VARIANT_ADD(abort_run, mux_release_first) {
+	.args = ab_mux_release, .delay_ms = { 20, 300, 600 } };
+FIXTURE_VARIANT_ADD(abort_run, mux_serialise) {
+	.args = ab_mux_serialise, .delay_ms = { 20, 300, 600 } };
+FIXTURE_VARIANT_ADD(abort_run, abba_buggy_trigger) {
+	.args = ab_abba_buggy, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, abba_buggy_race) {
+	.args = ab_abba_buggy_race, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, abba_ordered_race) {
+	.args = ab_abba_ordered, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, leak_buggy) {
+	.args = ab_leak_buggy, .delay_ms = { 20, 300, 1000 } };
+FIXTURE_VARIANT_ADD(abort_run, leak_fixed) {
+	.args = ab_leak_fixed, .delay_ms = { 20, 300, 1000 } };
+
+FIXTURE_SETUP(abort_run)
+{
+	int fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, fd);
+	close(fd);
+}
+
+FIXTURE_TEARDOWN(abort_run)
+{
+}
+
+TEST_F_TIMEOUT(abort_run, verdict_and_return, 300)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };
+	int how;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	for (how = 0; how < AB_HOW_NR; how++) {
+		struct runner a = { .ret = -1 };
+		int ab_ret;
+		__u64 sent;
+		int fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+
+		ASSERT_LE(0, fd);
+		a.fd = fd;
+		variant->args(&a.run);
+		ASSERT_EQ(0, pthread_create(&a.thread, NULL, runner_fn, &a));
+		usleep(variant->delay_ms[how] * 1000);
+		if (how == AB_IOCTL)
+			ab_ret = ioctl(fd, WQF_IOC_ABORT, NULL);
+		else if (how == AB_CLOSE)
+			ab_ret = close(fd);	/* the last descriptor */
+		else
+			ab_ret = pthread_kill(a.thread, SIGUSR1);
+		EXPECT_EQ(0, ab_ret);
+		/* A run that ended before this may have ended on its own. */
+		sent = now_us();
+		ASSERT_EQ(0, pthread_join(a.thread, NULL));
+		if (how != AB_CLOSE)
+			close(fd);
+
+		ASSERT_EQ(0, a.ret) {
+			TH_LOG("abort %d: run errno %d", how, a.err);
+		}
+		if (a.end_us <= sent) {
+			/* Over before the abort: its own verdict, never ABORTED. */
+			TH_LOG("abort %d: the run ended before the abort (%llu us)",
+			       how, (unsigned long long)a.wall_us);
+			EXPECT_NE(WQF_VERDICT_ABORTED, a.run.verdict);
+			continue;
+		}
+		EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict) {
+			TH_LOG("abort %d at %u ms: verdict %u after %llu us", how,
+			       variant->delay_ms[how], a.run.verdict,
+			       (unsigned long long)a.wall_us);
+		}
+		EXPECT_LT(a.end_us - sent, AB_RETURN_BOUND_US);
+		EXPECT_LT(a.run.elapsed_us, AB_STALL_MS * 1000ULL);
+	}
+}
+
+/*
+ * mux with 256 threads and a 10 ms stall: the writers are slow to start,
+ * which is set-up, not a stall. The run goes on to a verdict of its own;
+ * nothing aborted it, so never ABORTED. (With 255 threads taking turns on
+ * one resource, a 10 ms stall calls even a fix's slow queue a stall.)
+ */
+TEST_F_TIMEOUT(dev, mux_slow_start_is_not_aborted, 120)
+{
+	static const __u32 variants[] = {
+		WQF_MUX_BUGGY, WQF_MUX_RAISE_LIMIT, WQF_MUX_RELEASE_BEFORE_WAIT,
+		WQF_MUX_SERIALISE,
+	};
+	unsigned int i, n;
+
+	for (n = 0; n < 2; n++) {
+		for (i = 0; i < ARRAY_SIZE(variants); i++) {
+			struct wqf_run run;
+
+			mux_args(&run, variants[i], 256, 1, 1);
+			run.stall_timeout_ms = 10;
+			run.mux.window_us = 5000;
+			ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+			EXPECT_TRUE(run.verdict == WQF_VERDICT_DEADLOCK ||
+				    run.verdict == WQF_VERDICT_COMPLETED) {
+				TH_LOG("variant %u: verdict %u", variants[i], run.verdict);
+			}
+		}
+	}
+}
+
+/*
+ * rmmod while a descriptor is open (and a run in progress) is refused:
+ * delete_module() fails with EAGAIN ("in use"), and the run goes on.
+ */
+TEST_F_TIMEOUT(dev, rmmod_during_run_is_eagain, 60)
+{
+	struct runner a;
+	int fd = self->fd;
+
+	ASSERT_EQ(0, runner_start(&a, fd, WQF_STARVE_BUGGY, ST_LONG_STALL_MS));
+	usleep(ST_SETTLE_US);
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "wqfault", O_NONBLOCK));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, ioctl(fd, WQF_IOC_ABORT, NULL));
+	ASSERT_EQ(0, pthread_join(a.thread, NULL));
+	EXPECT_EQ(0, a.ret);
+	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
+	EXPECT_TRUE(device_works(fd));
 }
 
 TEST_HARNESS_MAIN

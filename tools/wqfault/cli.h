@@ -16,6 +16,9 @@ int trace_save(const char *file, const char *title);
 /* timeline.c: draw recorded traces as one SVG. */
 int cmd_timeline(int argc, char **argv);
 
+/* torture.c: random runs, aborts, hotplug and rmmod, every verdict checked. */
+int cmd_torture(int argc, char **argv, const char *dev);
+
 /* Exit statuses of every command. */
 #define EXIT_USAGE 2
 

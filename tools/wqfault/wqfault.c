@@ -67,6 +67,10 @@ static void print_usage(FILE *f)
 		"                      each): slots, parked items, verdict; --summary\n"
 		"                      prints what each panel shows at its verdict\n"
 		"  release             end the hold of every run in hang mode\n"
+		"  torture [--duration=S] [--seed=N] [--workers=N] [--no-hotplug] [--no-rmmod]\n"
+		"                      random runs, aborts, signals, closes, hang mode,\n"
+		"                      rmmod attempts and CPU hotplug; every verdict checked\n"
+		"                      against its knobs; exit 1 on any fault\n"
 		"  help                this text\n"
 		"run options (starve):\n"
 		"  --variant=NAME          buggy | throttle | separate-queue (default buggy)\n"
@@ -1408,7 +1412,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "version") && strcmp(cmd, "list") && strcmp(cmd, "run") &&
 	    strcmp(cmd, "demo") && strcmp(cmd, "timeline") && strcmp(cmd, "sweep") &&
-	    strcmp(cmd, "release")) {
+	    strcmp(cmd, "release") && strcmp(cmd, "torture")) {
 		fprintf(stderr, "wqfault: unknown command '%s'\n", cmd);
 		print_usage(stderr);
 		return 2;
@@ -1426,6 +1430,8 @@ int main(int argc, char **argv)
 		return cmd_timeline(argc - i, argv + i);
 	if (!strcmp(cmd, "sweep"))
 		return cmd_sweep(argc - i, argv + i);
+	if (!strcmp(cmd, "torture"))
+		return cmd_torture(argc - i, argv + i, dev_path);
 	fd = open_dev();
 	if (fd < 0)
 		return 1;

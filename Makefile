@@ -4,11 +4,15 @@
 #   make            module(s), CLI and selftests against KDIR
 #   make demo       reproduce `starve` and show the throttled fix in a VM
 #   make check      the whole test suite (what CI runs)
+#   make check-sanitize  KUnit, selftests, fuzzer and torture on the sanitizer
+#                   kernel (KASAN, UBSAN, kmemleak, ...; CI runs it too)
 #   make lint       checkpatch --strict, kernel-doc, sparse, W=1, shellcheck,
 #                   and the 6.1/6.12 portability builds (no VM)
 #   make bench      benchmarks, each as a ratio against a baseline
 #   make detectors  which kernel detectors see each scenario in hang mode (VM,
 #                   one boot per case, about 15 minutes)
+#   make torture    wqfault torture in the VM for TORTURE_SECS (1800), then
+#                   the unload check
 #   make vm CMD=... run a command in the test VM
 #   make bench-loop time the test loop itself
 #   make clean      leave the tree as cloned
@@ -24,8 +28,8 @@ ifneq ($(KSRC),)
 export KSRC
 endif
 
-.PHONY: all modules kernel deps cli selftests initramfs demo check lint \
-	vm bench detectors bench-loop clean
+.PHONY: all modules kernel deps cli selftests initramfs demo check check-sanitize lint \
+	vm bench detectors torture bench-loop clean
 
 all: modules cli selftests
 
@@ -61,11 +65,20 @@ demo:
 check:
 	@scripts/run-check
 
+check-sanitize:
+	@scripts/run-sanitize
+
 bench: initramfs
 	@scripts/run-bench
 
 detectors: initramfs
 	@scripts/run-detectors
+
+TORTURE_SECS ?= 1800
+torture: initramfs
+	@scripts/wqfault-vm --timeout $$(( $(TORTURE_SECS) + 600 )) --results results/torture \
+		-- env WQF_TORTURE_SECS=$(TORTURE_SECS) /usr/lib/wqfault/run-tests torture unload
+	@scripts/parse-results results/torture
 
 lint: all
 	@scripts/run-check --lint-only

@@ -35,13 +35,34 @@ wqf_ksrc() {
 	echo "$dir"
 }
 
+# The test kernel's flavour: "debug" (scripts/configs/*.config) or a
+# directory under scripts/configs/ whose fragments are added to them
+# ("sanitize": KASAN, UBSAN, kmemleak, ...).
+WQF_FLAVOUR=${WQFAULT_FLAVOUR:-debug}
+
+# wqf_fragments: print the config fragments of the flavour, one a line.
+wqf_fragments() {
+	local f
+	for f in "$WQF_TOP"/scripts/configs/*.config; do echo "$f"; done
+	[ "$WQF_FLAVOUR" = debug ] && return
+	[ -d "$WQF_TOP/scripts/configs/$WQF_FLAVOUR" ] ||
+		wqf_die "unknown kernel flavour '$WQF_FLAVOUR' (no scripts/configs/$WQF_FLAVOUR/)"
+	for f in "$WQF_TOP/scripts/configs/$WQF_FLAVOUR"/*.config; do echo "$f"; done
+}
+
 # wqf_kernel_key SRC: cache key = kernel version + hash of fragments/recipe.
 wqf_kernel_key() {
-	local src=$1 ver hash
+	local src=$1 ver hash frags
 	ver=$(make -s -C "$src" kernelversion 2>/dev/null) || wqf_die "cannot read kernel version of $src"
-	hash=$( { echo "recipe=$WQF_KERNEL_RECIPE src=$src"; cat "$WQF_TOP"/scripts/configs/*.config; } |
+	frags=$(wqf_fragments) || exit 1
+	# shellcheck disable=SC2086 # one path a line, no spaces
+	hash=$( { echo "recipe=$WQF_KERNEL_RECIPE src=$src"; cat $frags; } |
 		sha256sum | cut -c1-12)
-	echo "$ver-$hash"
+	if [ "$WQF_FLAVOUR" = debug ]; then
+		echo "$ver-$hash"
+	else
+		echo "$ver-$WQF_FLAVOUR-$hash"
+	fi
 }
 
 # wqf_kdir: print the cached kernel build directory (may not exist yet).

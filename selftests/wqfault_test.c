@@ -78,6 +78,7 @@ struct runner {
 	int err;
 	__u64 wall_us;
 	__u64 end_us;	/* now_us() when the ioctl returned */
+	int started;	/* about to call the ioctl */
 	struct wqf_run run;
 };
 
@@ -86,6 +87,7 @@ static void *runner_fn(void *arg)
 	struct runner *r = arg;
 	__u64 t0 = now_us();
 
+	__atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
 	r->ret = ioctl(r->fd, WQF_IOC_RUN, &r->run);
 	r->err = r->ret ? errno : 0;
 	r->end_us = now_us();
@@ -1992,6 +1994,9 @@ TEST_F_TIMEOUT(abort_run, verdict_and_return, 300)
 		a.fd = fd;
 		variant->args(&a.run);
 		ASSERT_EQ(0, pthread_create(&a.thread, NULL, runner_fn, &a));
+		/* The delay counts from the call, not from the thread's creation. */
+		while (!__atomic_load_n(&a.started, __ATOMIC_ACQUIRE))
+			usleep(100);
 		usleep(variant->delay_ms[how] * 1000);
 		if (how == AB_IOCTL)
 			ab_ret = ioctl(fd, WQF_IOC_ABORT, NULL);
@@ -2074,6 +2079,159 @@ TEST_F_TIMEOUT(dev, rmmod_during_run_is_eagain, 60)
 	EXPECT_EQ(0, a.ret);
 	EXPECT_EQ(WQF_VERDICT_ABORTED, a.run.verdict);
 	EXPECT_TRUE(device_works(fd));
+}
+
+/*
+ * Allocation failure walk, as tools/testing/selftests/iommu's fail_nth
+ * does: with failslab and fail_page_alloc armed for sleeping allocations
+ * (probability 0: only fail-nth fails anything), fail the Nth allocation
+ * site of a run's task for N = 1, 2, ... until a run that had no Nth site.
+ * Every failure must end with ENOMEM or a verdict; afterwards the device
+ * works and the same run gives its verdict. The sanitizer boot's kmemleak
+ * scan after rmmod finds what a failure path leaked. Skips without
+ * CONFIG_FAILSLAB (the debug kernel; the sanitizer kernel has it).
+ */
+#define AW_MAX_SITES	3000
+
+static int aw_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+FIXTURE(alloc_walk) {
+	int fd;
+	int nfd;
+};
+
+FIXTURE_VARIANT(alloc_walk) {
+	__u32 scenario;
+	__u32 variant;
+	__u32 verdict;
+};
+
+FIXTURE_VARIANT_ADD(alloc_walk, starve_buggy) {
+	.scenario = WQF_SCN_STARVE, .variant = WQF_STARVE_BUGGY,
+	.verdict = WQF_VERDICT_DEADLOCK };
+FIXTURE_VARIANT_ADD(alloc_walk, starve_separate_queue) {
+	.scenario = WQF_SCN_STARVE, .variant = WQF_STARVE_SEPARATE_QUEUE,
+	.verdict = WQF_VERDICT_COMPLETED };
+FIXTURE_VARIANT_ADD(alloc_walk, lockcb_fixed) {
+	.scenario = WQF_SCN_LOCKCB, .variant = WQF_LOCKCB_FIXED,
+	.verdict = WQF_VERDICT_COMPLETED };
+FIXTURE_VARIANT_ADD(alloc_walk, mux_buggy) {
+	.scenario = WQF_SCN_MUX, .variant = WQF_MUX_BUGGY,
+	.verdict = WQF_VERDICT_DEADLOCK };
+FIXTURE_VARIANT_ADD(alloc_walk, abba_buggy) {
+	.scenario = WQF_SCN_ABBA, .variant = WQF_ABBA_BUGGY,
+	.verdict = WQF_VERDICT_DEADLOCK };
+FIXTURE_VARIANT_ADD(alloc_walk, leak_buggy) {
+	.scenario = WQF_SCN_LEAK, .variant = WQF_LEAK_BUGGY,
+	.verdict = WQF_VERDICT_LEAKED };
+
+FIXTURE_SETUP(alloc_walk)
+{
+	self->nfd = -1;
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+	if (access("/sys/kernel/debug/failslab", F_OK))
+		SKIP(return, "no CONFIG_FAILSLAB: the sanitizer kernel has it");
+	self->nfd = fail_nth_open();
+	ASSERT_LE(0, self->nfd);
+	/* Sleeping allocations too; no log line per injected failure. */
+	ASSERT_EQ(0, aw_write("/sys/kernel/debug/failslab/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, aw_write("/sys/kernel/debug/failslab/verbose", "0"));
+	if (!access("/sys/kernel/debug/fail_page_alloc", F_OK)) {
+		ASSERT_EQ(0, aw_write("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N"));
+		ASSERT_EQ(0, aw_write("/sys/kernel/debug/fail_page_alloc/verbose", "0"));
+	}
+}
+
+FIXTURE_TEARDOWN(alloc_walk)
+{
+	if (self->nfd >= 0) {
+		fail_nth_set(self->nfd, 0);
+		close(self->nfd);
+		aw_write("/sys/kernel/debug/failslab/ignore-gfp-wait", "Y");
+		aw_write("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "Y");
+	}
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+static void alloc_walk_args(struct wqf_run *run, __u32 scenario, __u32 variant)
+{
+	switch (scenario) {
+	case WQF_SCN_STARVE:
+		starve_args(run, variant, 100);
+		break;
+	case WQF_SCN_LOCKCB:
+		lockcb_args(run, variant, WQF_LOCK_MUTEX, WQF_LOCKCB_FLUSH);
+		run->stall_timeout_ms = 100;
+		break;
+	case WQF_SCN_MUX:
+		mux_args(run, variant, 2, 1, 1);
+		run->stall_timeout_ms = 200;
+		run->mux.window_us = 50000;
+		break;
+	case WQF_SCN_ABBA:
+		abba_args(run, variant, WQF_ABBA_TRIGGER, WQF_ABBA_SAME,
+			  WQF_LOCK_MUTEX, 100);
+		break;
+	default:
+		leak_args(run, variant);
+		run->leak.fault_write_at = 2;
+		run->leak.fault_close = 1;
+		break;
+	}
+}
+
+TEST_F_TIMEOUT(alloc_walk, every_site_fails_cleanly, 900)
+{
+	unsigned int nth, sites = 0, nomem = 0, verdicts = 0;
+	struct wqf_run run;
+
+	for (nth = 1; nth <= AW_MAX_SITES; nth++) {
+		long left;
+		int ret, err;
+
+		alloc_walk_args(&run, variant->scenario, variant->variant);
+		ASSERT_EQ(0, fail_nth_set(self->nfd, nth));
+		ret = ioctl(self->fd, WQF_IOC_RUN, &run);
+		err = errno;
+		left = fail_nth_get(self->nfd);
+		ASSERT_EQ(0, fail_nth_set(self->nfd, 0));
+		if (left > 0)
+			break;	/* the run had no Nth site: every one was walked */
+		sites++;
+		if (ret) {
+			EXPECT_EQ(ENOMEM, err) {
+				TH_LOG("site %u: errno %d (%s)", nth, err, strerror(err));
+			}
+			nomem++;
+			continue;
+		}
+		EXPECT_TRUE(run.verdict >= WQF_VERDICT_COMPLETED &&
+			    run.verdict <= WQF_VERDICT_ABORTED) {
+			TH_LOG("site %u: verdict %u", nth, run.verdict);
+		}
+		verdicts++;
+	}
+	TH_LOG("%u allocation sites walked: %u ENOMEM, %u with a verdict",
+	       sites, nomem, verdicts);
+	EXPECT_LT(nth, AW_MAX_SITES);
+	EXPECT_LT(0, sites);
+	/* Nothing is left broken: the same run gives its verdict. */
+	alloc_walk_args(&run, variant->scenario, variant->variant);
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(variant->verdict, run.verdict);
 }
 
 TEST_HARNESS_MAIN

@@ -188,6 +188,7 @@ struct tt_runner {
 	int fd;
 	int ret;
 	int err;
+	atomic_bool started;
 	atomic_bool done;
 	uint64_t end_us;
 	struct wqf_run run;
@@ -197,6 +198,7 @@ static void *tt_runner_fn(void *arg)
 {
 	struct tt_runner *r = arg;
 
+	atomic_store(&r->started, true);
 	r->ret = ioctl(r->fd, WQF_IOC_RUN, &r->run);
 	r->err = r->ret ? errno : 0;
 	r->end_us = tt_now_us();
@@ -227,7 +229,7 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 	struct tt_runner *r = calloc(1, sizeof(*r));
 	unsigned int want, action = tt_range(s, 0, TT_ACTIONS - 1);
 	uint64_t sent = 0, bound;
-	bool closed = false;
+	int dup_fd;
 
 	if (!r)
 		return;
@@ -257,20 +259,30 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 		return;
 	}
 	r->ret = -1;
-	if (pthread_create(&r->thread, NULL, tt_runner_fn, r)) {
+	dup_fd = dup(r->fd);
+	if (dup_fd < 0 || pthread_create(&r->thread, NULL, tt_runner_fn, r)) {
+		if (dup_fd >= 0)
+			close(dup_fd);
 		close(r->fd);
 		free(r);
 		return;
 	}
+	if (action != TT_CLOSE) {
+		close(dup_fd);
+		dup_fd = -1;
+	}
+	while (!atomic_load(&r->started))
+		usleep(100);
 	if (action != TT_PLAIN && action != TT_HANG) {
 		usleep(tt_range(s, 0, 300) * 1000);
-		sent = tt_now_us();
 		if (action == TT_ABORT)
 			ioctl(r->fd, WQF_IOC_ABORT, NULL);
 		else if (action == TT_CLOSE)
-			closed = !close(r->fd);
+			close(dup_fd);	/* any descriptor of the file aborts */
 		else
 			pthread_kill(r->thread, SIGUSR1);
+		/* A run that ended before this may have ended on its own. */
+		sent = tt_now_us();
 	} else if (action == TT_HANG) {
 		usleep(tt_range(s, 0, 1500) * 1000);
 		ioctl(r->fd, WQF_IOC_RELEASE, NULL);
@@ -289,8 +301,7 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 		return;	/* leave it: the summary reports the loss */
 	}
 	pthread_join(r->thread, NULL);
-	if (!closed)
-		close(r->fd);
+	close(r->fd);
 
 	if (r->ret) {
 		if (r->err == EBUSY) {

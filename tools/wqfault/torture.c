@@ -228,7 +228,7 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 {
 	struct tt_runner *r = calloc(1, sizeof(*r));
 	unsigned int want, action = tt_range(s, 0, TT_ACTIONS - 1);
-	uint64_t sent = 0, bound;
+	uint64_t before = 0, sent = 0, bound;
 	int dup_fd;
 
 	if (!r)
@@ -259,22 +259,25 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 		return;
 	}
 	r->ret = -1;
-	dup_fd = dup(r->fd);
-	if (dup_fd < 0 || pthread_create(&r->thread, NULL, tt_runner_fn, r)) {
+	/*
+	 * The close action closes a second descriptor of the file: closing
+	 * any of them aborts the file's runs, and the run's own one stays
+	 * valid (closed, its number could go to another runner's open).
+	 */
+	dup_fd = action == TT_CLOSE ? dup(r->fd) : -1;
+	if ((action == TT_CLOSE && dup_fd < 0) ||
+	    pthread_create(&r->thread, NULL, tt_runner_fn, r)) {
 		if (dup_fd >= 0)
 			close(dup_fd);
 		close(r->fd);
 		free(r);
 		return;
 	}
-	if (action != TT_CLOSE) {
-		close(dup_fd);
-		dup_fd = -1;
-	}
 	while (!atomic_load(&r->started))
 		usleep(100);
 	if (action != TT_PLAIN && action != TT_HANG) {
 		usleep(tt_range(s, 0, 300) * 1000);
+		before = tt_now_us();
 		if (action == TT_ABORT)
 			ioctl(r->fd, WQF_IOC_ABORT, NULL);
 		else if (action == TT_CLOSE)
@@ -320,11 +323,12 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 		return;
 	}
 	st->runs[r->run.scenario][r->run.verdict]++;
-	if (!sent || r->end_us <= sent) {
+	if (!sent || r->end_us <= before) {
 		/* Nothing aborted it (or not in time): the prediction holds. */
 		if (r->run.verdict != want)
 			tt_note(st, &r->run, "verdict", action, want);
 	} else if (r->run.verdict != want && r->run.verdict != WQF_VERDICT_ABORTED) {
+		/* Aborted, or over while the abort was sent: ABORTED or its own. */
 		tt_note(st, &r->run, "verdict after an abort", action, want);
 	}
 	if (tt_verbose)

@@ -15,6 +15,8 @@
 #                   the unload check
 #   make vm CMD=... run a command in the test VM
 #   make bench-loop time the test loop itself
+#   make measurements  write Documentation/measurements.rst from the last
+#                   results (check, check-sanitize, bench, torture)
 #   make clean      leave the tree as cloned
 #
 # KDIR defaults to the cached test kernel (built on first use); pass
@@ -29,7 +31,7 @@ export KSRC
 endif
 
 .PHONY: all modules kernel deps cli selftests initramfs demo check check-sanitize lint \
-	vm bench detectors torture bench-loop clean
+	vm bench detectors torture bench-loop measurements clean
 
 all: modules cli selftests
 
@@ -85,6 +87,9 @@ lint: all
 
 bench-loop:
 	@scripts/bench-loop
+
+measurements:
+	@scripts/measurements
 
 clean:
 	rm -rf build results

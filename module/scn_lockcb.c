@@ -511,10 +511,7 @@ static u32 lockcb_drive(struct lockcb *lk)
 		wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
 				   max_t(long, msecs_to_jiffies(10), 1));
 	}
-	if (lk->deadlocked)
-		return WQF_VERDICT_DEADLOCK;
-	/* Aborted, and every party ended before this thread looked. */
-	return wqf_ctx_aborted(lk->ctx) ? WQF_VERDICT_ABORTED : WQF_VERDICT_COMPLETED;
+	return lk->deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
 }
 
 static void lockcb_results(struct lockcb *lk)

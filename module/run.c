@@ -73,7 +73,7 @@ EXPORT_SYMBOL_GPL(wqf_ctx_stop);
  * wqf_ctx_abort() - abort a run from outside: the user wants it over
  * @ctx: the run to abort
  *
- * For WQF_IOC_ABORT, a close, a signal to the caller and rmmod. Unless the
+ * For WQF_IOC_ABORT, a close and a signal to the caller. Unless the
  * run already has its verdict (wqf_ctx_decide()), its verdict is ABORTED;
  * then it unwinds as wqf_ctx_stop(). Safe from any context.
  */
@@ -472,6 +472,11 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 	start_j = jiffies;
 	ret = scn->run(ctx);
 	args->elapsed_us = ktime_us_delta(ktime_get(), start);
+	/* Aborted while it set up: nothing ran, and that is a verdict too. */
+	if (ret == -ECANCELED && wqf_ctx_aborted(ctx)) {
+		args->verdict = WQF_VERDICT_ABORTED;
+		ret = 0;
+	}
 	if (!ret) {
 		/*
 		 * Aborted before its verdict: ABORTED, whatever the parties

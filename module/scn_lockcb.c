@@ -576,12 +576,7 @@ static int lockcb_run(struct wqf_ctx *ctx)
 	}
 
 	ret = lockcb_setup(lk);
-	if (ret == -ECANCELED) {
-		/* Aborted while setting up: nothing was queued yet. */
-		args->verdict = WQF_VERDICT_ABORTED;
-		args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
-		ret = 0;
-	} else if (!ret) {
+	if (!ret) {
 		args->verdict = lockcb_drive(lk);
 		if (args->verdict != WQF_VERDICT_DEADLOCK)
 			args->verdict_us = ktime_us_delta(ktime_get(), lk->start);

@@ -618,11 +618,7 @@ static int starve_run(struct wqf_ctx *ctx)
 	st->throttled = args->variant == WQF_STARVE_THROTTLE;
 
 	ret = starve_setup(st);
-	if (ret == -ECANCELED) {
-		/* Aborted while setting up: nothing was queued yet. */
-		args->verdict = starve_snapshot(st, start, WQF_VERDICT_ABORTED);
-		ret = 0;
-	} else if (!ret) {
+	if (!ret) {
 		args->verdict = starve_drive(st, start);
 		if (args->verdict == WQF_VERDICT_ABORTED)
 			starve_snapshot(st, start, WQF_VERDICT_ABORTED);

@@ -92,7 +92,9 @@ struct wqf_owner {
  * @validate: check the scenario's knobs in @args, fill defaults, zero the
  *            results; -EINVAL (with a rate-limited message) on bad input
  * @run: carry out the run to its verdict; every wait bounded; nothing left
- *       pending on return. Returns 0 or a negative errno (no verdict).
+ *       pending on return. Returns 0 or a negative errno (no verdict);
+ *       -ECANCELED if aborted while setting up, which the harness reports
+ *       as the verdict ABORTED.
  * @describe: print the knobs into @buf for the start line
  * @report: print the results into @buf for the end line
  */

@@ -102,6 +102,39 @@ static long wqf_ioc_scenario_info(void __user *arg)
 	strscpy(info.name, scn->name, sizeof(info.name));
 	for (i = 0; i < info.nr_variants; i++)
 		strscpy(info.variants[i], scn->variants[i], sizeof(info.variants[i]));
+	info.nr_fields = scn->nr_fields;
+	info.flags = scn->flags;
+	info.payload_size = scn->payload_size;
+	return wqf_copy_out(arg, &info, sizeof(info), usize);
+}
+
+static long wqf_ioc_field_info(void __user *arg)
+{
+	const struct wqf_scenario *scn;
+	const struct wqf_field *f;
+	struct wqf_field_info info;
+	u32 usize, n;
+	int ret;
+
+	ret = wqf_copy_in(&info, sizeof(info), offsetofend(struct wqf_field_info, help),
+			  arg, &usize);
+	if (ret)
+		return ret;
+	if (info.scenario) {
+		scn = wqf_scenario_by_id(info.scenario);
+		if (!scn) {
+			pr_warn_ratelimited("field info: unknown scenario %u\n",
+					    info.scenario);
+			return -EINVAL;
+		}
+		f = scn->fields;
+		n = scn->nr_fields;
+	} else {
+		f = wqf_common_fields(&n);
+	}
+	if (info.index >= n)
+		return -ENOENT;
+	wqf_field_info_fill(&info, &f[info.index]);
 	return wqf_copy_out(arg, &info, sizeof(info), usize);
 }
 
@@ -139,6 +172,8 @@ static long wqf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return wqf_ioc_version(uarg);
 	case WQF_IOC_SCENARIO_INFO:
 		return wqf_ioc_scenario_info(uarg);
+	case WQF_IOC_FIELD_INFO:
+		return wqf_ioc_field_info(uarg);
 	case WQF_IOC_RUN:
 		return wqf_ioc_run(owner, uarg);
 	case WQF_IOC_ABORT:
@@ -218,6 +253,9 @@ static int __init wqf_init(void)
 {
 	int ret;
 
+	ret = wqf_scenarios_sane();
+	if (ret)
+		return ret;
 	wqf_debugfs = debugfs_create_dir("wqfault", NULL);
 	ret = wqf_fault_init(wqf_debugfs);
 	if (ret)

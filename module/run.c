@@ -20,8 +20,8 @@
 
 /* Longest single sleep in a bounded wait: how late an abort is seen. */
 #define WQF_DEFAULT_SLICE	(HZ / 50)
-/* Room for the knobs or results of one scenario in a log line. */
-#define WQF_LINE_LEN		384
+/* Room for the knobs or results of one run in a log line. */
+#define WQF_LINE_LEN		960
 
 static const char * const wqf_hang_end_names[] = {
 	[WQF_HANG_NOT_HELD] = "not-held",
@@ -29,6 +29,65 @@ static const char * const wqf_hang_end_names[] = {
 	[WQF_HANG_RELEASED] = "released",
 	[WQF_HANG_ABORTED] = "aborted",
 };
+
+static const char * const wqf_verdict_names[] = {
+	[WQF_VERDICT_NONE] = "NONE",
+	[WQF_VERDICT_COMPLETED] = "COMPLETED",
+	[WQF_VERDICT_DEADLOCK] = "DEADLOCK",
+	[WQF_VERDICT_LEAKED] = "LEAKED",
+	[WQF_VERDICT_ABORTED] = "ABORTED",
+};
+
+/* Bit N of wqf_run.flags; the holes are bits no longer used. */
+static const char * const wqf_run_flag_names[] = {
+	"confirm", "no-lockdep", NULL, NULL, "fault-attr", "hang", "dry-run",
+};
+
+static_assert(WQF_RUN_CONFIRM == BIT(0) && WQF_RUN_NO_LOCKDEP == BIT(1));
+static_assert(WQF_RUN_FAULT_ATTR == BIT(4) && WQF_RUN_HANG == BIT(5));
+static_assert(WQF_RUN_DRY_RUN == BIT(6));
+
+/* The fields every run has (WQF_IOC_FIELD_INFO scenario 0). */
+static const struct wqf_field wqf_run_fields[] = {
+	WQF_KNOB_FLAGS(struct wqf_run, flags, wqf_run_flag_names,
+		       "run flags (those the scenario honours)"),
+	WQF_KNOB(struct wqf_run, stall_timeout_ms, WQF_FIELD_U32,
+		 WQF_FIELD_ZERO_DEFAULT | WQF_FIELD_BOUNDED,
+		 WQF_STALL_MIN_MS, WQF_STALL_MAX_MS, WQF_STALL_DEFAULT_MS, "ms",
+		 "a party stuck this long is a stall"),
+	{ WQF_FIELD_AS("hang_ms", struct wqf_run, hang.hang_ms, WQF_FIELD_U32,
+		       WQF_FIELD_IN | WQF_FIELD_AUTO | WQF_FIELD_BOUNDED),
+	  .min = WQF_HANG_MIN_MS, .max = WQF_HANG_MAX_MS, .unit = "ms",
+	  .help = "hang mode: hold the stuck parties this long at most (0: 30000)" },
+	WQF_RESULT_ENUM(struct wqf_run, verdict, wqf_verdict_names, 0,
+			"how the run ended"),
+	WQF_RESULT(struct wqf_run, run_id, WQF_FIELD_U64, WQF_FIELD_NOLOG, NULL,
+		   "the run's number in the kernel log lines"),
+	WQF_RESULT(struct wqf_run, elapsed_us, WQF_FIELD_U64, 0, "us",
+		   "from the start to the end, cleanup done"),
+	WQF_RESULT(struct wqf_run, verdict_us, WQF_FIELD_U64, 0, "us",
+		   "from the start to the verdict"),
+	{ WQF_FIELD_AS("held_ms", struct wqf_run, hang.held_ms, WQF_FIELD_U32,
+		       WQF_FIELD_OUT),
+	  .unit = "ms", .help = "hang mode: how long the stuck parties were held" },
+	{ WQF_FIELD_AS("hang_end", struct wqf_run, hang.end, WQF_FIELD_ENUM,
+		       WQF_FIELD_OUT),
+	  .names = wqf_hang_end_names, .nr_names = ARRAY_SIZE(wqf_hang_end_names),
+	  .help = "hang mode: what ended the hold" },
+};
+
+/**
+ * wqf_common_fields() - the fields every run has, offsets in struct wqf_run
+ * @n: set to the number of entries
+ *
+ * Return: the table.
+ */
+const struct wqf_field *wqf_common_fields(u32 *n)
+{
+	*n = ARRAY_SIZE(wqf_run_fields);
+	return wqf_run_fields;
+}
+EXPORT_SYMBOL_GPL(wqf_common_fields);
 
 static atomic_t wqf_nr_runs = ATOMIC_INIT(0);
 /* Every run in progress, for wqf_release_all(). */
@@ -363,8 +422,28 @@ int wqf_runs_in_progress(void)
 }
 EXPORT_SYMBOL_GPL(wqf_runs_in_progress);
 
+/**
+ * wqf_verdict_name() - printable name of a verdict
+ * @verdict: enum wqf_verdict
+ *
+ * Return: "COMPLETED", "DEADLOCK", ... or "NONE" for unknown values.
+ */
+const char *wqf_verdict_name(u32 verdict)
+{
+	return verdict < ARRAY_SIZE(wqf_verdict_names) ? wqf_verdict_names[verdict] :
+		"NONE";
+}
+EXPORT_SYMBOL_GPL(wqf_verdict_name);
+
+static void *wqf_payload(const struct wqf_scenario *scn, const struct wqf_run *args)
+{
+	return (void *)args + scn->payload_offset;
+}
+
 static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 {
+	int ret;
+
 	if (!scn) {
 		pr_warn_ratelimited("unknown scenario %u\n", args->scenario);
 		return -EINVAL;
@@ -374,21 +453,23 @@ static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 				    args->variant);
 		return -EINVAL;
 	}
-	if (args->flags & ~scn->flags) {
-		pr_warn_ratelimited("%s: run flags 0x%x unknown or not for it\n",
+	/* The header: size, scenario and variant are no fields; no padding. */
+	ret = wqf_fields_check(scn->name, wqf_run_fields, ARRAY_SIZE(wqf_run_fields),
+			       args, 0);
+	if (ret)
+		return ret;
+	if (args->flags & ~(scn->flags | WQF_RUN_DRY_RUN)) {
+		pr_warn_ratelimited("%s: run flags 0x%x not for it\n",
 				    scn->name, args->flags & ~scn->flags);
 		return -EINVAL;
 	}
+	if (args->hang.pad) {
+		pr_warn_ratelimited("%s: non-zero hang pad\n", scn->name);
+		return -EINVAL;
+	}
 	if (args->flags & WQF_RUN_HANG) {
-		struct wqf_hang *h = &args->hang;
-
-		if (!h->hang_ms)
-			h->hang_ms = WQF_HANG_DEFAULT_MS;
-		if (h->hang_ms < WQF_HANG_MIN_MS || h->hang_ms > WQF_HANG_MAX_MS) {
-			pr_warn_ratelimited("hang_ms %u outside %u..%u\n", h->hang_ms,
-					    WQF_HANG_MIN_MS, WQF_HANG_MAX_MS);
-			return -EINVAL;
-		}
+		if (!args->hang.hang_ms)
+			args->hang.hang_ms = WQF_HANG_DEFAULT_MS;
 		if (args->flags & WQF_RUN_CONFIRM) {
 			pr_warn_ratelimited("%s: hang mode and confirm exclude each other\n",
 					    scn->name);
@@ -398,21 +479,23 @@ static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 		pr_warn_ratelimited("%s: hang_ms without hang mode\n", scn->name);
 		return -EINVAL;
 	}
-	memset_after(&args->hang, 0, hang_ms);
-	if (!args->stall_timeout_ms)
-		args->stall_timeout_ms = WQF_STALL_DEFAULT_MS;
-	if (args->stall_timeout_ms < WQF_STALL_MIN_MS ||
-	    args->stall_timeout_ms > WQF_STALL_MAX_MS) {
-		pr_warn_ratelimited("stall_timeout_ms %u outside %u..%u\n",
-				    args->stall_timeout_ms, WQF_STALL_MIN_MS,
-				    WQF_STALL_MAX_MS);
-		return -EINVAL;
-	}
-	args->verdict = WQF_VERDICT_NONE;
-	args->run_id = 0;
-	args->elapsed_us = 0;
-	args->verdict_us = 0;
-	return scn->validate(args);
+	ret = wqf_fields_check(scn->name, scn->fields, scn->nr_fields,
+			       wqf_payload(scn, args), scn->payload_size);
+	if (ret)
+		return ret;
+	return scn->validate ? scn->validate(args) : 0;
+}
+
+/* "name=value" for every field of @dir: the run's own, then the scenario's. */
+static int wqf_print_fields(char *buf, size_t len, const struct wqf_scenario *scn,
+			    const struct wqf_run *args, u32 dir)
+{
+	int n;
+
+	n = wqf_fields_print(buf, len, wqf_run_fields, ARRAY_SIZE(wqf_run_fields),
+			     args, dir);
+	return n + wqf_fields_print(buf + n, len - n, scn->fields, scn->nr_fields,
+				    wqf_payload(scn, args), dir);
 }
 
 /**
@@ -436,7 +519,7 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 	int ret;
 
 	ret = wqf_validate(args, scn);
-	if (ret)
+	if (ret || (args->flags & WQF_RUN_DRY_RUN))
 		return ret;
 	if (atomic_inc_return(&wqf_nr_runs) > WQF_MAX_RUNS) {
 		pr_warn_ratelimited("%d runs in progress already\n", WQF_MAX_RUNS);
@@ -464,10 +547,9 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 	list_add_tail(&ctx->all, &wqf_all_runs);
 	spin_unlock(&wqf_all_lock);
 
-	scn->describe(args, line, WQF_LINE_LEN);
-	pr_info("%s start: run=%llu variant=%s flags=0x%x stall_timeout_ms=%u hang_ms=%u %s\n",
-		scn->name, ctx->id, scn->variants[args->variant], args->flags,
-		args->stall_timeout_ms, args->hang.hang_ms, line);
+	wqf_print_fields(line, WQF_LINE_LEN, scn, args, WQF_FIELD_IN);
+	pr_info("%s start: run=%llu variant=%s%s\n", scn->name, ctx->id,
+		scn->variants[args->variant], line);
 	start = ktime_get();
 	start_j = jiffies;
 	ret = scn->run(ctx);
@@ -487,18 +569,15 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 			args->verdict = WQF_VERDICT_ABORTED;
 		wqf_ctx_verdict(ctx, args->verdict,
 				args->verdict_us ?: args->elapsed_us);
-		scn->report(args, line, WQF_LINE_LEN);
+		wqf_print_fields(line, WQF_LINE_LEN, scn, args, WQF_FIELD_OUT);
 		/*
-		 * elapsed_jiffies_ms: the same span on the tick's clock, which
+		 * elapsed_jiffies_ms: the span on the tick's clock, which
 		 * every timeout here and hung_task count in; it falls behind
 		 * elapsed_us when ticks are lost (a periodic tick in a guest
 		 * on a busy host).
 		 */
-		pr_info("%s end: run=%llu verdict=%s elapsed_us=%llu elapsed_jiffies_ms=%u verdict_us=%llu hang=%s held_ms=%u %s\n",
-			scn->name, ctx->id, wqf_verdict_name(args->verdict),
-			args->elapsed_us, jiffies_to_msecs(jiffies - start_j),
-			args->verdict_us, wqf_hang_end_names[args->hang.end],
-			args->hang.held_ms, line);
+		pr_info("%s end: run=%llu elapsed_jiffies_ms=%u%s\n", scn->name,
+			ctx->id, jiffies_to_msecs(jiffies - start_j), line);
 	} else {
 		pr_info("%s end: run=%llu error=%d\n", scn->name, ctx->id, ret);
 	}

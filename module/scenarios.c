@@ -8,6 +8,13 @@
 
 #include "wqfault.h"
 
+/* Index = enum wqf_lock_kind. */
+const char * const wqf_lock_names[3] = {
+	[WQF_LOCK_MUTEX] = "mutex",
+	[WQF_LOCK_SPINLOCK] = "spinlock",
+	[WQF_LOCK_RWSEM] = "rwsem",
+};
+
 static const struct wqf_scenario * const wqf_scenarios[] = {
 	&wqf_scn_starve,
 	&wqf_scn_lockcb,
@@ -57,21 +64,22 @@ const struct wqf_scenario *wqf_scenario_by_id(u32 id)
 EXPORT_SYMBOL_GPL(wqf_scenario_by_id);
 
 /**
- * wqf_verdict_name() - printable name of a verdict
- * @verdict: enum wqf_verdict
+ * wqf_scenarios_sane() - check every field table once, at load
  *
- * Return: "COMPLETED", "DEADLOCK", ... or "NONE" for unknown values.
+ * Return: 0, or -EINVAL if a table is malformed (a message names it).
  */
-const char *wqf_verdict_name(u32 verdict)
+int wqf_scenarios_sane(void)
 {
-	static const char * const names[] = {
-		[WQF_VERDICT_NONE] = "NONE",
-		[WQF_VERDICT_COMPLETED] = "COMPLETED",
-		[WQF_VERDICT_DEADLOCK] = "DEADLOCK",
-		[WQF_VERDICT_LEAKED] = "LEAKED",
-		[WQF_VERDICT_ABORTED] = "ABORTED",
-	};
+	const struct wqf_field *f;
+	u32 i, n;
+	int ret;
 
-	return verdict < ARRAY_SIZE(names) ? names[verdict] : "NONE";
+	f = wqf_common_fields(&n);
+	ret = wqf_fields_sane("run", f, n, sizeof(struct wqf_run));
+	for (i = 0; !ret && i < ARRAY_SIZE(wqf_scenarios); i++)
+		ret = wqf_fields_sane(wqf_scenarios[i]->name, wqf_scenarios[i]->fields,
+				      wqf_scenarios[i]->nr_fields,
+				      wqf_scenarios[i]->payload_size);
+	return ret;
 }
-EXPORT_SYMBOL_GPL(wqf_verdict_name);
+EXPORT_SYMBOL_GPL(wqf_scenarios_sane);

@@ -653,55 +653,59 @@ static int abba_bad(const char *what, u32 val)
 	return -EINVAL;
 }
 
+/* What the field table cannot say: knobs bounded or derived by others. */
 static int abba_validate(struct wqf_run *args)
 {
 	struct wqf_abba *k = &args->abba;
 
-	if (k->mode >= ARRAY_SIZE(abba_modes))
-		return abba_bad("mode", k->mode);
-	if (k->resource >= ARRAY_SIZE(abba_resources))
-		return abba_bad("resource", k->resource);
-	if (k->lock >= ARRAY_SIZE(abba_locks) || !abba_locks[k->lock].name)
-		return abba_bad("lock", k->lock);
-	if (k->clients < 1 || k->clients > ABBA_MAX_CLIENTS)
-		return abba_bad("clients", k->clients);
-	if (k->iterations < 1 || k->iterations > ABBA_MAX_ITERATIONS)
-		return abba_bad("iterations", k->iterations);
-	if (k->race_window_us > ABBA_MAX_WINDOW_US)
-		return abba_bad("race_window_us", k->race_window_us);
+	if (!k->iterations)
+		k->iterations = k->mode == WQF_ABBA_RACE ? 1000 : 1;
 	/* Waits in a fixed run must stay well inside the stall timeout. */
 	if ((u64)k->race_window_us * k->clients * 2 >= args->stall_timeout_ms * 1000ULL)
 		return abba_bad("race_window_us (times clients, above half the stall timeout)",
 				k->race_window_us);
-	if (k->pad)
-		return abba_bad("pad", k->pad);
-	memset_after(k, 0, iterations);
 	return 0;
 }
 
-static int abba_describe(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_abba *k = &args->abba;
+/* Both locks are of one kind, and a spinlock cannot wait for its partner. */
+static const char * const abba_lock_names[] = {
+	[WQF_LOCK_MUTEX] = "mutex",
+	[WQF_LOCK_RWSEM] = "rwsem",
+};
 
-	return scnprintf(buf, len,
-			 "mode=%s clients=%u resource=%s lock=%s race_window_us=%u iterations=%u lockdep=%s",
-			 abba_modes[k->mode], k->clients,
-			 abba_resources[k->resource], abba_locks[k->lock].name,
-			 k->race_window_us, k->iterations,
-			 args->flags & WQF_RUN_NO_LOCKDEP ? "off" : "on");
-}
+#define K(...)		WQF_KNOB(struct wqf_abba, __VA_ARGS__)
+#define K_ENUM(...)	WQF_KNOB_ENUM(struct wqf_abba, __VA_ARGS__)
+#define R(...)		WQF_RESULT(struct wqf_abba, __VA_ARGS__)
+#define U32		WQF_FIELD_U32
+#define DIAG		WQF_FIELD_DIAG
 
-static int abba_report(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_abba *k = &args->abba;
-
-	return scnprintf(buf, len,
-			 "completed=%u cycles=%u timed_out=%u cycle=%u resource=%u iteration=%u client=%u client_pid=%u redir=%u redir_pid=%u waiter_pid=%u first_cycle_us=%llu",
-			 k->completed, k->cycles, k->timed_out, k->diag_cycle,
-			 k->diag_resource, k->diag_iteration, k->diag_client,
-			 k->diag_client_pid, k->diag_redir, k->diag_redir_pid,
-			 k->diag_waiter_pid, k->first_cycle_us);
-}
+static const struct wqf_field abba_fields[] = {
+	K_ENUM(mode, abba_modes, WQF_ABBA_TRIGGER,
+	       "trigger: a handshake forces the interleaving; race: free-running"),
+	K(clients, U32, 0, 1, ABBA_MAX_CLIENTS, 2, NULL,
+	  "clients; even ones take the client path, odd ones the redirector's"),
+	K_ENUM(resource, abba_resources, WQF_ABBA_SAME,
+	       "every client opens resource 0, or client i opens resource i"),
+	K_ENUM(lock, abba_lock_names, WQF_LOCK_MUTEX, "the kind of both locks"),
+	K(race_window_us, U32, WQF_FIELD_BOUNDED, 0, ABBA_MAX_WINDOW_US, 0, "us",
+	  "delay between a party's two acquisitions (times clients: below stall / 2)"),
+	K(iterations, U32, WQF_FIELD_AUTO, 1, ABBA_MAX_ITERATIONS, 0, NULL,
+	  "opens each client makes (0: 1, or 1000 in race mode)"),
+	R(completed, U32, 0, NULL, "opens that got both locks"),
+	R(cycles, U32, 0, NULL, "opens in which the AB-BA cycle closed"),
+	R(timed_out, U32, 0, NULL, "waits for a lock that reached the stall timeout"),
+	R(diag_cycle, U32, DIAG, NULL, "1 if the diagnosis found the cycle"),
+	R(diag_resource, U32, DIAG, NULL, "the resource at the first cycle or stall"),
+	R(diag_iteration, U32, DIAG, NULL, "the client path's iteration then"),
+	R(diag_client, U32, DIAG, NULL,
+	  "the client-path party: holds the DFS lock, waits for the connection lock"),
+	R(diag_client_pid, U32, DIAG, NULL, "its pid"),
+	R(diag_redir, U32, DIAG, NULL,
+	  "the redirector party: holds the connection lock, waits for the DFS lock"),
+	R(diag_redir_pid, U32, DIAG, NULL, "its pid"),
+	R(diag_waiter_pid, U32, DIAG, NULL, "the party whose wait timed out or found the cycle"),
+	R(first_cycle_us, WQF_FIELD_U64, 0, "us", "from the start to the first cycle"),
+};
 
 const struct wqf_scenario wqf_scn_abba = {
 	.id = WQF_SCN_ABBA,
@@ -709,8 +713,7 @@ const struct wqf_scenario wqf_scn_abba = {
 	.variants = abba_variants,
 	.nr_variants = ARRAY_SIZE(abba_variants),
 	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
+	WQF_SCENARIO_PAYLOAD(abba, abba_fields),
 	.validate = abba_validate,
 	.run = abba_run,
-	.describe = abba_describe,
-	.report = abba_report,
 };

@@ -541,66 +541,56 @@ static int leak_bad(const char *what, u32 val)
 	return -EINVAL;
 }
 
+/* What the field table cannot say: knobs bounded by others. */
 static int leak_validate(struct wqf_run *args)
 {
 	struct wqf_leak *k = &args->leak;
 
-	if (k->senders < 1 || k->senders > LEAK_MAX_SENDERS)
-		return leak_bad("senders", k->senders);
-	if (k->buffers < 1 || k->buffers > LEAK_MAX_BUFFERS)
-		return leak_bad("buffers", k->buffers);
-	if (k->retry_delay_ms > LEAK_MAX_RETRY_DELAY_MS)
-		return leak_bad("retry_delay_ms", k->retry_delay_ms);
-	if (!k->close_retries)
-		k->close_retries = LEAK_DEF_CLOSE_RETRIES;
-	if (k->close_retries > LEAK_MAX_CLOSE_RETRIES)
-		return leak_bad("close_retries", k->close_retries);
-	if (!k->close_backoff_us)
-		k->close_backoff_us = LEAK_DEF_BACKOFF_US;
-	if (k->close_backoff_us > LEAK_MAX_BACKOFF_US)
-		return leak_bad("close_backoff_us", k->close_backoff_us);
 	if (k->fault_write_at > k->buffers)
-		return leak_bad("fault_write_at", k->fault_write_at);
-	if (k->fault_close > LEAK_MAX_CLOSE_RETRIES + 1)
-		return leak_bad("fault_close", k->fault_close);
+		return leak_bad("fault_write_at (above buffers)", k->fault_write_at);
 	if (k->fault_connect > k->senders)
-		return leak_bad("fault_connect", k->fault_connect);
-	if (k->pad)
-		return leak_bad("pad", k->pad);
-	memset_after(k, 0, fault_connect);
+		return leak_bad("fault_connect (above senders)", k->fault_connect);
 	return 0;
 }
 
-static int leak_describe(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_leak *k = &args->leak;
+#define K(...)		WQF_KNOB(struct wqf_leak, __VA_ARGS__)
+#define R(...)		WQF_RESULT(struct wqf_leak, __VA_ARGS__)
+#define U32		WQF_FIELD_U32
 
-	return scnprintf(buf, len,
-			 "senders=%u buffers=%u retry_delay_ms=%u close_retries=%u close_backoff_us=%u fault_write_at=%u fault_close=%u fault_connect=%u fault_attr=%s",
-			 k->senders, k->buffers, k->retry_delay_ms,
-			 k->close_retries, k->close_backoff_us,
-			 k->fault_write_at, k->fault_close, k->fault_connect,
-			 args->flags & WQF_RUN_FAULT_ATTR ? "on" : "off");
-}
-
-static int leak_report(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_leak *k = &args->leak;
-	int n, i;
-
-	n = scnprintf(buf, len,
-		      "opened=%u written=%u write_faults=%u connect_faults=%u close_attempts=%u close_faults=%u torn_down=%u retries=%u retries_ok=%u retries_busy=%u sites=%u sites_failed=%u leaked=%u",
-		      k->opened, k->written, k->write_faults, k->connect_faults,
-		      k->close_attempts, k->close_faults, k->torn_down,
-		      k->retries, k->retries_ok, k->retries_busy, k->sites,
-		      k->sites_failed, k->leaked);
-	for (i = 0; i < min_t(u32, k->leaked, WQF_LEAK_NAMES); i++)
-		n += scnprintf(buf + n, len - n, "%s%s", i ? "," : " names=",
-			       k->leaked_names[i]);
-	if (k->leaked > WQF_LEAK_NAMES)
-		n += scnprintf(buf + n, len - n, ",...");
-	return n;
-}
+static const struct wqf_field leak_fields[] = {
+	K(senders, U32, 0, 1, LEAK_MAX_SENDERS, 1, NULL,
+	  "sender work items, each with a file of its own"),
+	K(buffers, U32, 0, 1, LEAK_MAX_BUFFERS, 4, NULL, "buffers each sender writes"),
+	K(retry_delay_ms, U32, 0, 0, LEAK_MAX_RETRY_DELAY_MS, 10, "ms",
+	  "a failed sender queues its retry as a delayed item this long after"),
+	K(close_retries, U32, WQF_FIELD_ZERO_DEFAULT, 1, LEAK_MAX_CLOSE_RETRIES,
+	  LEAK_DEF_CLOSE_RETRIES, NULL,
+	  "fixed variant: close attempts after the first (buggy tries once)"),
+	K(close_backoff_us, U32, WQF_FIELD_ZERO_DEFAULT, 1, LEAK_MAX_BACKOFF_US,
+	  LEAK_DEF_BACKOFF_US, "us",
+	  "fixed variant: sleep before the first close retry, doubled each time"),
+	K(fault_write_at, U32, WQF_FIELD_BOUNDED, 0, LEAK_MAX_BUFFERS, 1, NULL,
+	  "forced fault: each sender's write of buffer N (from 1) fails; 0: none"),
+	K(fault_close, U32, 0, 0, LEAK_MAX_CLOSE_RETRIES + 1, 1, NULL,
+	  "forced fault: the first N close attempts of each sender fail"),
+	K(fault_connect, U32, WQF_FIELD_BOUNDED, 0, LEAK_MAX_SENDERS, 0, NULL,
+	  "forced fault: the opens of the first N senders fail (at most senders)"),
+	R(opened, U32, 0, NULL, "entries the senders opened"),
+	R(written, U32, 0, NULL, "buffers written"),
+	R(write_faults, U32, 0, NULL, "writes that failed"),
+	R(connect_faults, U32, 0, NULL, "opens that failed"),
+	R(close_attempts, U32, 0, NULL, "close attempts, over every sender"),
+	R(close_faults, U32, 0, NULL, "close attempts that failed"),
+	R(torn_down, U32, 0, NULL, "fixed: entries torn down after every close failed"),
+	R(retries, U32, 0, NULL, "retry work items that ran"),
+	R(retries_ok, U32, 0, NULL, "retries that opened and closed their file"),
+	R(retries_busy, U32, 0, NULL, "retries refused with EBUSY: the entry was still open"),
+	R(sites, U32, 0, NULL, "fault-attr flag: fault sites decided before the start"),
+	R(sites_failed, U32, 0, NULL, "of those, the ones fault_attr chose to fail"),
+	R(leaked, U32, 0, NULL, "entries left in the table at the end"),
+	WQF_RESULT_STRINGS(struct wqf_leak, leaked_names,
+			   "names of the first leaked entries"),
+};
 
 const struct wqf_scenario wqf_scn_leak = {
 	.id = WQF_SCN_LEAK,
@@ -608,8 +598,7 @@ const struct wqf_scenario wqf_scn_leak = {
 	.variants = leak_variants,
 	.nr_variants = ARRAY_SIZE(leak_variants),
 	.flags = WQF_RUN_FAULT_ATTR | WQF_RUN_HANG,
+	WQF_SCENARIO_PAYLOAD(leak, leak_fields),
 	.validate = leak_validate,
 	.run = leak_run,
-	.describe = leak_describe,
-	.report = leak_report,
 };

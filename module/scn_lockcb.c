@@ -600,59 +600,55 @@ static int lockcb_bad(const char *what, u32 val)
 	return -EINVAL;
 }
 
+/* What the field table cannot say: knobs bounded or derived by others. */
 static int lockcb_validate(struct wqf_run *args)
 {
 	struct wqf_lockcb *k = &args->lockcb;
 
-	if (k->lock >= ARRAY_SIZE(lockcb_locks))
-		return lockcb_bad("lock", k->lock);
-	if (k->path >= ARRAY_SIZE(lockcb_paths))
-		return lockcb_bad("path", k->path);
 	if (k->path == WQF_LOCKCB_FLUSH && k->lock == WQF_LOCK_SPINLOCK)
 		return lockcb_bad("path flush with a spinlock (flushing sleeps)",
 				  k->path);
-	if (k->sessions < 1 || k->sessions > LOCKCB_MAX_SESSIONS)
-		return lockcb_bad("sessions", k->sessions);
 	if (!k->expired)
 		k->expired = k->sessions;
 	if (k->expired > k->sessions)
-		return lockcb_bad("expired", k->expired);
-	if (k->idle_ms > LOCKCB_MAX_IDLE_MS)
-		return lockcb_bad("idle_ms", k->idle_ms);
-	if (k->bystanders > LOCKCB_MAX_BYSTANDERS)
-		return lockcb_bad("bystanders", k->bystanders);
+		return lockcb_bad("expired (above sessions)", k->expired);
 	if (k->closers > k->sessions)
-		return lockcb_bad("closers", k->closers);
-	if (k->pad)
-		return lockcb_bad("pad", k->pad);
-	memset_after(k, 0, closers);
+		return lockcb_bad("closers (above sessions)", k->closers);
 	return 0;
 }
 
-static int lockcb_describe(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_lockcb *k = &args->lockcb;
+#define K(...)		WQF_KNOB(struct wqf_lockcb, __VA_ARGS__)
+#define R(...)		WQF_RESULT(struct wqf_lockcb, __VA_ARGS__)
+#define U32		WQF_FIELD_U32
+#define U64		WQF_FIELD_U64
+#define DIAG		WQF_FIELD_DIAG
 
-	return scnprintf(buf, len,
-			 "lock=%s path=%s sessions=%u expired=%u idle_ms=%u bystanders=%u closers=%u lockdep=%s",
-			 lockcb_locks[k->lock].name, lockcb_paths[k->path],
-			 k->sessions, k->expired, k->idle_ms, k->bystanders,
-			 k->closers,
-			 args->flags & WQF_RUN_NO_LOCKDEP ? "off" : "on");
-}
-
-static int lockcb_report(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_lockcb *k = &args->lockcb;
-
-	return scnprintf(buf, len,
-			 "completed=%u double=%u lost=%u bystanders_run=%u bystander_max_delay_us=%llu bystander_mean_delay_us=%llu session=%u holder_pid=%u waiter_pid=%u recursive=%u",
-			 k->completed, k->double_completions, k->lost,
-			 k->bystanders_run, k->bystander_max_delay_us,
-			 k->bystander_mean_delay_us, k->diag_session,
-			 k->diag_holder_pid, k->diag_waiter_pid,
-			 k->diag_recursive);
-}
+static const struct wqf_field lockcb_fields[] = {
+	WQF_KNOB_ENUM(struct wqf_lockcb, lock, wqf_lock_names, WQF_LOCK_MUTEX,
+		      "the session table's lock"),
+	WQF_KNOB_ENUM(struct wqf_lockcb, path, lockcb_paths, WQF_LOCKCB_DIRECT,
+		      "a completion takes the lock, or flushes a cleanup item that does"),
+	K(sessions, U32, 0, 1, LOCKCB_MAX_SESSIONS, 8, NULL, "sessions in the table"),
+	K(expired, U32, WQF_FIELD_AUTO | WQF_FIELD_BOUNDED, 1, LOCKCB_MAX_SESSIONS, 0, NULL,
+	  "sessions past their idle deadline, the first ones (0: all)"),
+	K(idle_ms, U32, 0, 0, LOCKCB_MAX_IDLE_MS, 10, "ms",
+	  "the scanner, a delayed work item, runs this long after the start"),
+	K(bystanders, U32, 0, 0, LOCKCB_MAX_BYSTANDERS, 4, NULL,
+	  "unrelated items on the scanner's ordered service queue"),
+	K(closers, U32, WQF_FIELD_BOUNDED, 0, LOCKCB_MAX_SESSIONS, 0, NULL,
+	  "sessions a client also closes while the scanner runs (at most sessions)"),
+	R(completed, U32, 0, NULL, "sessions whose completion ran to its end"),
+	R(double_completions, U32, 0, NULL, "sessions completed twice"),
+	R(lost, U32, 0, NULL, "expired or closed sessions never completed"),
+	R(bystanders_run, U32, 0, NULL, "bystander items that ran"),
+	R(diag_session, U32, DIAG, NULL,
+	  "the session whose completion could not get the lock"),
+	R(diag_holder_pid, U32, DIAG, NULL, "pid of the task holding the lock"),
+	R(diag_waiter_pid, U32, DIAG, NULL, "pid of the task waiting for it"),
+	R(diag_recursive, U32, DIAG, NULL, "1 if holder and waiter are one task"),
+	R(bystander_max_delay_us, U64, 0, "us", "longest a bystander waited to start"),
+	R(bystander_mean_delay_us, U64, 0, "us", "mean wait of the bystanders to start"),
+};
 
 const struct wqf_scenario wqf_scn_lockcb = {
 	.id = WQF_SCN_LOCKCB,
@@ -660,8 +656,7 @@ const struct wqf_scenario wqf_scn_lockcb = {
 	.variants = lockcb_variants,
 	.nr_variants = ARRAY_SIZE(lockcb_variants),
 	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
+	WQF_SCENARIO_PAYLOAD(lockcb, lockcb_fields),
 	.validate = lockcb_validate,
 	.run = lockcb_run,
-	.describe = lockcb_describe,
-	.report = lockcb_report,
 };

@@ -110,9 +110,9 @@ static const char * const mux_variants[] = {
 };
 
 static const char * const mux_waits[] = {
-	[WQF_MUX_WAIT_NONE] = "nothing",
-	[WQF_MUX_WAIT_CREDIT] = "a credit",
-	[WQF_MUX_WAIT_RESOURCE] = "a resource",
+	[WQF_MUX_WAIT_NONE] = "none",
+	[WQF_MUX_WAIT_CREDIT] = "credit",
+	[WQF_MUX_WAIT_RESOURCE] = "resource",
 };
 
 static void mux_event(struct mux *mx)
@@ -638,23 +638,17 @@ static int mux_bad(const char *what, u32 val)
 	return -EINVAL;
 }
 
+/* What the field table cannot say: knobs bounded or derived by others. */
 static int mux_validate(struct wqf_run *args)
 {
 	struct wqf_mux *k = &args->mux;
 
-	if (k->max_mux < 1 || k->max_mux > MUX_MAX_CREDITS)
-		return mux_bad("max_mux", k->max_mux);
-	if (k->threads < 2 || k->threads > MUX_MAX_THREADS)
-		return mux_bad("threads", k->threads);
-	if (k->resources < 1 || k->resources >= k->threads)
-		return mux_bad("resources", k->resources);
-	if (k->window_us > MUX_MAX_WINDOW_US)
-		return mux_bad("window_us", k->window_us);
+	if (k->resources >= k->threads)
+		return mux_bad("resources (must be below threads)", k->resources);
 	/* A writer still in its window is slow, not stuck. */
 	if (k->window_us > args->stall_timeout_ms * 500ULL)
 		return mux_bad("window_us (more than half the stall timeout)",
 			       k->window_us);
-	memset_after(k, 0, window_us);
 	k->diag_credit_thread = -1;
 	k->diag_resource = -1;
 	k->diag_resource_thread = -1;
@@ -665,41 +659,47 @@ static int mux_validate(struct wqf_run *args)
 	return 0;
 }
 
-static int mux_describe(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_mux *k = &args->mux;
+#define K(...)		WQF_KNOB(struct wqf_mux, __VA_ARGS__)
+#define R(...)		WQF_RESULT(struct wqf_mux, __VA_ARGS__)
+#define R_WAIT(_m, _help) \
+	WQF_RESULT_ENUM(struct wqf_mux, _m, mux_waits, WQF_FIELD_DIAG, _help)
+#define U32		WQF_FIELD_U32
+#define S32		WQF_FIELD_S32
+#define DIAG		WQF_FIELD_DIAG
 
-	return scnprintf(buf, len,
-			 "max_mux=%u threads=%u resources=%u window_us=%u credits=%u credits_needed=%u",
-			 k->max_mux, k->threads, k->resources, k->window_us,
-			 k->credits, k->credits_needed);
-}
-
-static int mux_report(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_mux *k = &args->mux;
-	int n;
-
-	n = scnprintf(buf, len,
-		      "completed=%u writebacks=%u logoffs=%u timed_out=%u credit_waits=%u backoffs=%u max_in_use=%u unreleased=%u",
-		      k->completed, k->writebacks, k->logoffs, k->timed_out,
-		      k->credit_waits, k->backoffs, k->max_credits_in_use,
-		      k->unreleased);
-	if (args->verdict != WQF_VERDICT_DEADLOCK)
-		return n;
-	return n + scnprintf(buf + n, len - n,
-			     " cycle=%u credit_thread=%d credit_pid=%u waits_for=%s resource=%d resource_thread=%d resource_pid=%u holder_waits_for=%s credits_free=%u credits_held=%u credit_waiters=%u resource_waiters=%u",
-			     k->diag_cycle, k->diag_credit_thread,
-			     k->diag_credit_pid,
-			     k->diag_credit_waits == WQF_MUX_WAIT_RESOURCE ?
-			     "resource" : "none",
-			     k->diag_resource, k->diag_resource_thread,
-			     k->diag_resource_pid,
-			     k->diag_resource_waits == WQF_MUX_WAIT_CREDIT ?
-			     "credit" : "none",
-			     k->diag_credits_free, k->diag_credits_held,
-			     k->diag_credit_waiters, k->diag_resource_waiters);
-}
+static const struct wqf_field mux_fields[] = {
+	K(max_mux, U32, 0, 1, MUX_MAX_CREDITS, 1, NULL,
+	  "request credits the server grants the client"),
+	K(threads, U32, 0, 2, MUX_MAX_THREADS, 2, NULL,
+	  "redirector threads: writers hold a resource each, the others log off"),
+	K(resources, U32, WQF_FIELD_BOUNDED, 1, MUX_MAX_THREADS - 1, 1, NULL,
+	  "profile resources, one writer each (below threads)"),
+	K(window_us, U32, WQF_FIELD_BOUNDED, 0, MUX_MAX_WINDOW_US, 50000, "us",
+	  "race window: a writer holds its resource this long at most (half the stall)"),
+	R(credits, U32, 0, NULL, "credits in the pool for the run"),
+	R(credits_needed, U32, 0, NULL, "credits needed at once: logoff threads + 1"),
+	R(completed, U32, 0, NULL, "threads that finished their path"),
+	R(writebacks, U32, 0, NULL, "write-back requests carried out"),
+	R(logoffs, U32, 0, NULL, "logoff requests carried out"),
+	R(timed_out, U32, 0, NULL, "threads whose own wait expired"),
+	R(credit_waits, U32, 0, NULL, "threads that had to wait for a credit"),
+	R(backoffs, U32, 0, NULL, "credits released before waiting for a resource"),
+	R(max_credits_in_use, U32, 0, NULL, "most credits taken at once"),
+	R(unreleased, U32, 0, NULL, "credits and resources still taken at the end"),
+	R(diag_credit_thread, S32, DIAG, NULL,
+	  "a thread holding a credit while it waits (the lowest), or -1"),
+	R(diag_credit_pid, U32, DIAG, NULL, "its task's pid"),
+	R_WAIT(diag_credit_waits, "what it waits for"),
+	R(diag_resource, S32, DIAG, NULL, "the resource it waits for, or -1"),
+	R(diag_resource_thread, S32, DIAG, NULL, "the thread holding it, or -1"),
+	R(diag_resource_pid, U32, DIAG, NULL, "its task's pid"),
+	R_WAIT(diag_resource_waits, "what that holder waits for"),
+	R(diag_cycle, U32, DIAG, NULL, "1 if the two wait for each other"),
+	R(diag_credits_free, U32, DIAG, NULL, "credits free at the stall"),
+	R(diag_credits_held, U32, DIAG, NULL, "credits held by threads waiting for a resource"),
+	R(diag_credit_waiters, U32, DIAG, NULL, "threads waiting for a credit"),
+	R(diag_resource_waiters, U32, DIAG, NULL, "threads waiting for a resource"),
+};
 
 const struct wqf_scenario wqf_scn_mux = {
 	.id = WQF_SCN_MUX,
@@ -707,8 +707,7 @@ const struct wqf_scenario wqf_scn_mux = {
 	.variants = mux_variants,
 	.nr_variants = ARRAY_SIZE(mux_variants),
 	.flags = WQF_RUN_HANG,
+	WQF_SCENARIO_PAYLOAD(mux, mux_fields),
 	.validate = mux_validate,
 	.run = mux_run,
-	.describe = mux_describe,
-	.report = mux_report,
 };

@@ -32,6 +32,8 @@
 
 #define STARVE_MAX_REQUESTS	1000000
 #define STARVE_MAX_DELAY_US	1000000
+/* The largest CPU number any kernel has (x86 MAXSMP); pinning checks online. */
+#define STARVE_MAX_CPU		8191
 
 enum { SHARE_IDLE, SHARE_QUEUED, SHARE_RUNNING, SHARE_CONNECTED };
 enum { REQ_IDLE, REQ_QUEUED, REQ_STARTED, REQ_WAITING, REQ_DONE };
@@ -668,30 +670,22 @@ static int starve_bad(const char *what, u32 val)
 
 static bool starve_cpu_ok(s32 cpu)
 {
-	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu);
+	return (u32)cpu < nr_cpu_ids && cpu_online(cpu);
 }
 
+/* What the field table cannot say: knobs bounded or derived by others. */
 static int starve_validate(struct wqf_run *args)
 {
 	struct wqf_starve *k = &args->starve;
 
-	if (k->queue >= ARRAY_SIZE(starve_queues))
-		return starve_bad("queue", k->queue);
-	if (k->queue_flags & ~WQF_QF_ALL)
-		return starve_bad("queue_flags", k->queue_flags);
-	if (k->queue == WQF_QUEUE_ORDERED && k->max_active == 0)
-		k->max_active = 1;
-	if (k->max_active < 1 || k->max_active > WQ_MAX_ACTIVE ||
-	    (k->queue == WQF_QUEUE_ORDERED && k->max_active != 1))
-		return starve_bad("max_active", k->max_active);
-	if (k->requests < 1 || k->requests > STARVE_MAX_REQUESTS)
-		return starve_bad("requests", k->requests);
+	if (!k->max_active)
+		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
+	if (k->queue == WQF_QUEUE_ORDERED && k->max_active != 1)
+		return starve_bad("max_active (an ordered queue has 1)", k->max_active);
 	if (!k->shares)
 		k->shares = k->requests;
-	if (k->shares > STARVE_MAX_REQUESTS)
-		return starve_bad("shares", k->shares);
 	if (k->cached > k->shares)
-		return starve_bad("cached", k->cached);
+		return starve_bad("cached (above shares)", k->cached);
 	if (args->variant == WQF_STARVE_THROTTLE) {
 		/*
 		 * Below what the kernel grants at once in one domain: a CPU's
@@ -709,48 +703,77 @@ static int starve_validate(struct wqf_run *args)
 	} else if (k->throttle) {
 		return starve_bad("throttle for an unthrottled variant", k->throttle);
 	}
-	if (k->connect_delay_us > STARVE_MAX_DELAY_US)
-		return starve_bad("connect_delay_us", k->connect_delay_us);
-	if (k->placement >= ARRAY_SIZE(starve_placements))
-		return starve_bad("placement", k->placement);
 	if (k->placement == WQF_PLACE_PIN && !starve_cpu_ok(k->cpu))
-		return starve_bad("cpu", k->cpu);
-	if (k->connect_placement > WQF_PLACE_PIN)
-		return starve_bad("connect_placement", k->connect_placement);
+		return starve_bad("cpu (not online)", k->cpu);
 	if (k->connect_placement == WQF_PLACE_PIN && !starve_cpu_ok(k->connect_cpu))
-		return starve_bad("connect_cpu", k->connect_cpu);
-	memset_after(k, 0, connect_cpu);
+		return starve_bad("connect_cpu (not online)", k->connect_cpu);
 	k->diag_cpu = -1;
 	k->diag_node = -1;
 	return 0;
 }
 
-static int starve_describe(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_starve *k = &args->starve;
+static const char * const starve_queue_flags[] = { "highpri", "mem-reclaim" };
 
-	return scnprintf(buf, len,
-			 "queue=%s queue_flags=0x%x max_active=%u requests=%u shares=%u cached=%u throttle=%u connect_delay_us=%u placement=%s cpu=%d connect_placement=%s connect_cpu=%d",
-			 starve_queues[k->queue], k->queue_flags, k->max_active,
-			 k->requests, k->shares, k->cached, k->throttle,
-			 k->connect_delay_us, starve_placements[k->placement],
-			 k->cpu, starve_placements[k->connect_placement],
-			 k->connect_cpu);
-}
+static_assert(WQF_QF_HIGHPRI == BIT(0) && WQF_QF_MEM_RECLAIM == BIT(1));
 
-static int starve_report(const struct wqf_run *args, char *buf, size_t len)
-{
-	const struct wqf_starve *k = &args->starve;
+/* Connects are queued locally or on one CPU: not spread. */
+static const char * const starve_connect_placements[] = {
+	[WQF_PLACE_LOCAL] = "local",
+	[WQF_PLACE_PIN] = "pin",
+};
 
-	return scnprintf(buf, len,
-			 "completed=%u hits=%u misses=%u timed_out=%u connects=%u max_in_flight=%u waiting=%u parked_connects=%u parked_requests=%u diag_cpu=%d diag_node=%d congested=%u confirm=%s oldest_parked_ms=%u mem_bytes=%llu",
-			 k->completed, k->hits, k->misses, k->timed_out,
-			 k->connects, k->max_in_flight, k->diag_waiting,
-			 k->diag_parked_connects, k->diag_parked_requests,
-			 k->diag_cpu, k->diag_node, k->diag_congested,
-			 starve_confirms[k->confirm], k->oldest_parked_ms,
-			 k->mem_bytes);
-}
+#define K(...)		WQF_KNOB(struct wqf_starve, __VA_ARGS__)
+#define K_ENUM(...)	WQF_KNOB_ENUM(struct wqf_starve, __VA_ARGS__)
+#define R(...)		WQF_RESULT(struct wqf_starve, __VA_ARGS__)
+#define U32		WQF_FIELD_U32
+#define S32		WQF_FIELD_S32
+#define DIAG		WQF_FIELD_DIAG
+
+static const struct wqf_field starve_fields[] = {
+	K_ENUM(queue, starve_queues, WQF_QUEUE_UNBOUND,
+	       "the workqueue: unbound, per-CPU, or ordered (max_active 1)"),
+	WQF_KNOB_FLAGS(struct wqf_starve, queue_flags, starve_queue_flags,
+		       "WQ_HIGHPRI, WQ_MEM_RECLAIM (a rescuer) on the queue"),
+	K(max_active, U32, WQF_FIELD_AUTO | WQF_FIELD_BOUNDED, 1, WQ_MAX_ACTIVE, 0, NULL,
+	  "the queue's max_active (0: 4, or 1 on an ordered queue)"),
+	K(requests, U32, 0, 1, STARVE_MAX_REQUESTS, 16, NULL,
+	  "requests the client sends"),
+	K(shares, U32, WQF_FIELD_AUTO, 1, STARVE_MAX_REQUESTS, 0, NULL,
+	  "distinct shares; request i names share i % shares (0: one per request)"),
+	K(cached, U32, WQF_FIELD_BOUNDED, 0, STARVE_MAX_REQUESTS, 0, NULL,
+	  "the last N shares are in the referral cache: no connect (at most shares)"),
+	K(throttle, U32, WQF_FIELD_AUTO | WQF_FIELD_BOUNDED, 1, WQ_MAX_ACTIVE - 1, 0, NULL,
+	  "throttle variant: requests in flight at most (0: below the kernel's grant)"),
+	K(connect_delay_us, U32, 0, 0, STARVE_MAX_DELAY_US, 0, "us",
+	  "how long a connect item works"),
+	K_ENUM(placement, starve_placements, WQF_PLACE_LOCAL,
+	       "where requests are queued: the client's CPU, cpu, or round-robin"),
+	K(cpu, S32, 0, 0, STARVE_MAX_CPU, 0, NULL, "the CPU for placement pin"),
+	K_ENUM(connect_placement, starve_connect_placements, WQF_PLACE_LOCAL,
+	       "where a request queues its connect: its own CPU, or connect_cpu"),
+	K(connect_cpu, S32, 0, 0, STARVE_MAX_CPU, 0, NULL,
+	  "the CPU for connect_placement pin"),
+	R(completed, U32, 0, NULL, "requests that got their share and finished"),
+	R(hits, U32, 0, NULL, "requests that found their share in the cache"),
+	R(misses, U32, 0, NULL, "requests that had to wait for a connect"),
+	R(timed_out, U32, 0, NULL, "requests whose own wait bound expired"),
+	R(connects, U32, 0, NULL, "connect items that ran"),
+	R(max_in_flight, U32, 0, NULL, "most requests queued and not finished at once"),
+	R(diag_waiting, U32, DIAG, NULL, "requests holding a slot, waiting"),
+	R(diag_parked_connects, U32, DIAG, NULL,
+	  "connect items the kernel holds inactive, never run"),
+	R(diag_parked_requests, U32, DIAG, NULL, "request items held inactive"),
+	R(diag_cpu, S32, DIAG, NULL,
+	  "CPU whose max_active accounting starved (per-CPU queues), or -1"),
+	R(diag_node, S32, DIAG, NULL, "NUMA node of the starved accounting, or -1"),
+	R(diag_congested, U32, DIAG, NULL, "workqueue_congested() at the stall"),
+	WQF_RESULT_ENUM(struct wqf_starve, confirm, starve_confirms, DIAG,
+			"confirm flag: did max_active + 1 clear the stall?"),
+	R(oldest_parked_ms, U32, DIAG, "ms",
+	  "age of the oldest parked connect when the watchdog fired"),
+	R(mem_bytes, WQF_FIELD_U64, 0, "bytes",
+	  "memory the run allocated for requests, shares and bookkeeping"),
+};
 
 const struct wqf_scenario wqf_scn_starve = {
 	.id = WQF_SCN_STARVE,
@@ -758,8 +781,7 @@ const struct wqf_scenario wqf_scn_starve = {
 	.variants = starve_variants,
 	.nr_variants = ARRAY_SIZE(starve_variants),
 	.flags = WQF_RUN_CONFIRM | WQF_RUN_HANG,
+	WQF_SCENARIO_PAYLOAD(starve, starve_fields),
 	.validate = starve_validate,
 	.run = starve_run,
-	.describe = starve_describe,
-	.report = starve_report,
 };

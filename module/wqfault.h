@@ -15,6 +15,8 @@
 #include <linux/wait.h>
 #include <uapi/linux/wqfault.h>
 
+#include "field.h"
+
 /* How many runs may be in progress at once, over all file descriptors. */
 #define WQF_MAX_RUNS		4
 /* Default and range of wqf_run.stall_timeout_ms. */
@@ -89,14 +91,18 @@ struct wqf_owner {
  * @variants: variant names; wqf_run.variant indexes this
  * @nr_variants: entries in @variants
  * @flags: the WQF_RUN_* flags the scenario honours; others are -EINVAL
- * @validate: check the scenario's knobs in @args, fill defaults, zero the
- *            results; -EINVAL (with a rate-limited message) on bad input
+ * @fields: the scenario's knobs and results, in payload order
+ * @nr_fields: entries in @fields
+ * @payload_offset: where the scenario's struct sits in struct wqf_run
+ * @payload_size: its size
+ * @validate: the rules the field table cannot say (one knob bounded by
+ *            another, values derived from others); called after the
+ *            harness checked every field. -EINVAL (with a rate-limited
+ *            message) on bad input
  * @run: carry out the run to its verdict; every wait bounded; nothing left
  *       pending on return. Returns 0 or a negative errno (no verdict);
  *       -ECANCELED if aborted while setting up, which the harness reports
  *       as the verdict ABORTED.
- * @describe: print the knobs into @buf for the start line
- * @report: print the results into @buf for the end line
  */
 struct wqf_scenario {
 	u32 id;
@@ -104,11 +110,16 @@ struct wqf_scenario {
 	const char * const *variants;
 	u32 nr_variants;
 	u32 flags;
+	const struct wqf_field *fields;
+	u32 nr_fields;
+	u32 payload_offset;
+	u32 payload_size;
 	int (*validate)(struct wqf_run *args);
 	int (*run)(struct wqf_ctx *ctx);
-	int (*describe)(const struct wqf_run *args, char *buf, size_t len);
-	int (*report)(const struct wqf_run *args, char *buf, size_t len);
 };
+
+/* Shared enum names of the UAPI (index = value). */
+extern const char * const wqf_lock_names[3];
 
 extern const struct wqf_scenario wqf_scn_starve;
 extern const struct wqf_scenario wqf_scn_lockcb;
@@ -119,6 +130,7 @@ extern const struct wqf_scenario wqf_scn_abba;
 const struct wqf_scenario *wqf_scenario_at(u32 index);
 const struct wqf_scenario *wqf_scenario_by_id(u32 id);
 u32 wqf_nr_scenarios(void);
+int wqf_scenarios_sane(void);
 const char *wqf_verdict_name(u32 verdict);
 
 void wqf_ctx_init(struct wqf_ctx *ctx);

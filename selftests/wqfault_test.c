@@ -633,8 +633,10 @@ TEST_F(starve, verdict)
 }
 
 /*
- * Bad knobs: each is refused with EINVAL before anything runs, and the
- * device keeps working. A variant changes one __u32 (at @offset) of a valid
+ * Bad knobs the field tables cannot say (one knob bounded by another, the
+ * scenario and variant): each is refused with EINVAL before anything runs,
+ * and the device keeps working. Single-field ranges are tested from the
+ * tables themselves (fields.*). A variant changes one __u32 (at @offset) of a valid
  * run of @scn_variant (buggy unless given).
  */
 FIXTURE(bad_run) {
@@ -646,26 +648,6 @@ FIXTURE_VARIANT(bad_run) {
 	size_t offset;
 	__u32 value;
 	bool pin_connect;	/* connect_placement = WQF_PLACE_PIN too */
-};
-
-FIXTURE_VARIANT_ADD(bad_run, max_active_0) {
-	.offset = offsetof(struct wqf_run, starve.max_active),
-	.value = 0,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, max_active_513) {
-	.offset = offsetof(struct wqf_run, starve.max_active),
-	.value = 513,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, requests_0) {
-	.offset = offsetof(struct wqf_run, starve.requests),
-	.value = 0,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, requests_1000001) {
-	.offset = offsetof(struct wqf_run, starve.requests),
-	.value = 1000001,
 };
 
 FIXTURE_VARIANT_ADD(bad_run, throttle_eq_max_active) {
@@ -705,71 +687,15 @@ FIXTURE_VARIANT_ADD(bad_run, variant_7) {
 	.value = 7,
 };
 
-FIXTURE_VARIANT_ADD(bad_run, run_flags_bit31) {
-	.offset = offsetof(struct wqf_run, flags),
-	.value = 1U << 31,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, queue_flags_bit2) {
-	.offset = offsetof(struct wqf_run, starve.queue_flags),
-	.value = 1U << 2,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, queue_flags_bit31) {
-	.offset = offsetof(struct wqf_run, starve.queue_flags),
-	.value = 1U << 31,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, queue_9) {
-	.offset = offsetof(struct wqf_run, starve.queue),
-	.value = 9,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, stall_5) {
-	.offset = offsetof(struct wqf_run, stall_timeout_ms),
-	.value = 5,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, stall_600001) {
-	.offset = offsetof(struct wqf_run, stall_timeout_ms),
-	.value = 600001,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, shares_1000001) {
-	.offset = offsetof(struct wqf_run, starve.shares),
-	.value = 1000001,
-};
-
 FIXTURE_VARIANT_ADD(bad_run, cached_above_shares) {
 	.offset = offsetof(struct wqf_run, starve.cached),
 	.value = ST_REQUESTS + 1,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, connect_delay_1000001) {
-	.offset = offsetof(struct wqf_run, starve.connect_delay_us),
-	.value = 1000001,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, placement_3) {
-	.offset = offsetof(struct wqf_run, starve.placement),
-	.value = 3,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, connect_cpu_minus_2) {
-	.offset = offsetof(struct wqf_run, starve.connect_cpu),
-	.value = (__u32)-2,
-	.pin_connect = true,
 };
 
 FIXTURE_VARIANT_ADD(bad_run, connect_cpu_4096) {
 	.offset = offsetof(struct wqf_run, starve.connect_cpu),
 	.value = 4096,
 	.pin_connect = true,
-};
-
-FIXTURE_VARIANT_ADD(bad_run, connect_placement_spread) {
-	.offset = offsetof(struct wqf_run, starve.connect_placement),
-	.value = WQF_PLACE_SPREAD,
 };
 
 FIXTURE_SETUP(bad_run)
@@ -1043,15 +969,7 @@ TEST_F(leak_any, bad_knobs_einval)
 	struct wqf_run run;
 
 	leak_args(&run, WQF_LEAK_BUGGY);
-	run.leak.senders = 0;
-	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
-	EXPECT_EQ(EINVAL, errno);
-	leak_args(&run, WQF_LEAK_BUGGY);
 	run.leak.fault_write_at = LK_BUFFERS + 1;
-	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
-	EXPECT_EQ(EINVAL, errno);
-	leak_args(&run, WQF_LEAK_FIXED);
-	run.leak.close_retries = 17;
 	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
 	EXPECT_EQ(EINVAL, errno);
 	leak_args(&run, WQF_LEAK_BUGGY);
@@ -1410,36 +1328,8 @@ FIXTURE_VARIANT(mux_bad) {
 	__u32 value;
 };
 
-FIXTURE_VARIANT_ADD(mux_bad, max_mux_0) {
-	.offset = offsetof(struct wqf_run, mux.max_mux), .value = 0,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, max_mux_257) {
-	.offset = offsetof(struct wqf_run, mux.max_mux), .value = 257,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, threads_0) {
-	.offset = offsetof(struct wqf_run, mux.threads), .value = 0,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, threads_1) {
-	.offset = offsetof(struct wqf_run, mux.threads), .value = 1,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, threads_257) {
-	.offset = offsetof(struct wqf_run, mux.threads), .value = 257,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, resources_0) {
-	.offset = offsetof(struct wqf_run, mux.resources), .value = 0,
-};
-
 FIXTURE_VARIANT_ADD(mux_bad, resources_eq_threads) {
 	.offset = offsetof(struct wqf_run, mux.resources), .value = 2,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, window_1000001) {
-	.offset = offsetof(struct wqf_run, mux.window_us), .value = 1000001,
 };
 
 FIXTURE_VARIANT_ADD(mux_bad, window_over_half_stall) {
@@ -1457,14 +1347,6 @@ FIXTURE_VARIANT_ADD(mux_bad, flags_confirm) {
 
 FIXTURE_VARIANT_ADD(mux_bad, flags_no_lockdep) {
 	.offset = offsetof(struct wqf_run, flags), .value = WQF_RUN_NO_LOCKDEP,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, flags_bit31) {
-	.offset = offsetof(struct wqf_run, flags), .value = 1U << 31,
-};
-
-FIXTURE_VARIANT_ADD(mux_bad, stall_5) {
-	.offset = offsetof(struct wqf_run, stall_timeout_ms), .value = 5,
 };
 
 FIXTURE_SETUP(mux_bad)
@@ -1647,20 +1529,16 @@ TEST_F(abba, verdict)
 	EXPECT_EQ(!!k->cycles, k->diag_cycle);
 }
 
-/* One __u32 of a valid buggy trigger run changed to a bad value. */
+/*
+ * One __u32 of a valid buggy trigger run changed to a value one knob's
+ * bound by another refuses (single-field ranges: fields.*).
+ */
 static const struct {
 	size_t offset;
 	__u32 value;
 } abba_bad[] = {
-	{ offsetof(struct wqf_run, abba.clients), 0 },
-	{ offsetof(struct wqf_run, abba.clients), 65 },
-	{ offsetof(struct wqf_run, abba.iterations), 0 },
-	{ offsetof(struct wqf_run, abba.lock), WQF_LOCK_SPINLOCK },
 	/* 2 clients x 75 ms, twice, reaches the 300 ms stall timeout. */
 	{ offsetof(struct wqf_run, abba.race_window_us), ST_STALL_MS * 1000 / 4 },
-	{ offsetof(struct wqf_run, abba.mode), 2 },
-	{ offsetof(struct wqf_run, abba.resource), 2 },
-	{ offsetof(struct wqf_run, abba.pad), 1 },
 };
 
 /* Once, not per abba variant: the dev fixture. */
@@ -2279,6 +2157,384 @@ TEST_F_TIMEOUT(alloc_walk, every_site_fails_cleanly, 900)
 	alloc_walk_args(&run, variant->scenario, variant->variant);
 	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
 	EXPECT_EQ(variant->verdict, run.verdict);
+}
+
+/*
+ * Bad input derived from the field tables (WQF_IOC_FIELD_INFO): every
+ * field of every scenario, so a new field or scenario is tested with no
+ * new test code. Every run here is a dry run (WQF_RUN_DRY_RUN): the kernel
+ * checks the knobs and returns without running.
+ */
+#define FT_MAX_FIELDS	64
+#define FT_MAX_SCN	16
+
+struct ft_scn {
+	struct wqf_scenario_info info;
+	struct wqf_field_info f[FT_MAX_FIELDS];
+	size_t payload;		/* offset of its struct in struct wqf_run */
+	size_t uapi_size;	/* sizeof() of that struct in this header */
+};
+
+struct ft_tables {
+	struct wqf_field_info common[FT_MAX_FIELDS];
+	unsigned int nr_common;
+	struct ft_scn scn[FT_MAX_SCN];
+	unsigned int nr;
+};
+
+static void ft_where(struct ft_scn *sc)
+{
+	switch (sc->info.id) {
+	case WQF_SCN_STARVE:
+		sc->payload = offsetof(struct wqf_run, starve);
+		sc->uapi_size = sizeof(struct wqf_starve);
+		break;
+	case WQF_SCN_LOCKCB:
+		sc->payload = offsetof(struct wqf_run, lockcb);
+		sc->uapi_size = sizeof(struct wqf_lockcb);
+		break;
+	case WQF_SCN_MUX:
+		sc->payload = offsetof(struct wqf_run, mux);
+		sc->uapi_size = sizeof(struct wqf_mux);
+		break;
+	case WQF_SCN_ABBA:
+		sc->payload = offsetof(struct wqf_run, abba);
+		sc->uapi_size = sizeof(struct wqf_abba);
+		break;
+	case WQF_SCN_LEAK:
+		sc->payload = offsetof(struct wqf_run, leak);
+		sc->uapi_size = sizeof(struct wqf_leak);
+		break;
+	}
+}
+
+static int ft_field(int fd, __u32 scn, __u32 index, struct wqf_field_info *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->size = sizeof(*f);
+	f->scenario = scn;
+	f->index = index;
+	return ioctl(fd, WQF_IOC_FIELD_INFO, f);
+}
+
+/* Every scenario and field the module publishes; 0, or an errno. */
+static int ft_load(int fd, struct ft_tables *t)
+{
+	unsigned int i, j;
+
+	memset(t, 0, sizeof(*t));
+	for (j = 0; j < FT_MAX_FIELDS && !ft_field(fd, 0, j, &t->common[j]); j++)
+		;
+	t->nr_common = j;
+	for (i = 0; i < FT_MAX_SCN; i++) {
+		struct ft_scn *sc = &t->scn[i];
+
+		sc->info.size = sizeof(sc->info);
+		sc->info.index = i;
+		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, &sc->info))
+			break;
+		if (sc->info.nr_fields > FT_MAX_FIELDS)
+			return E2BIG;
+		for (j = 0; j < sc->info.nr_fields; j++)
+			if (ft_field(fd, sc->info.id, j, &sc->f[j]))
+				return errno;
+		ft_where(sc);
+	}
+	t->nr = i;
+	return 0;
+}
+
+static void ft_set(void *base, const struct wqf_field_info *f, __s64 v)
+{
+	char *at = (char *)base + f->offset;
+
+	if (f->width == 8) {
+		__u64 u = v;
+
+		memcpy(at, &u, 8);
+	} else {
+		__u32 u = v;
+
+		memcpy(at, &u, 4);
+	}
+}
+
+static bool ft_number(const struct wqf_field_info *f)
+{
+	return f->type == WQF_FIELD_U32 || f->type == WQF_FIELD_S32 ||
+	       f->type == WQF_FIELD_U64;
+}
+
+/* A dry run of @sc with every knob at its published default. */
+static void ft_base(const struct ft_tables *t, const struct ft_scn *sc,
+		    struct wqf_run *run)
+{
+	unsigned int j;
+
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = sc->info.id;
+	for (j = 0; j < t->nr_common; j++)
+		if (t->common[j].flags & WQF_FIELD_IN)
+			ft_set(run, &t->common[j], t->common[j].def);
+	for (j = 0; j < sc->info.nr_fields; j++)
+		if (sc->f[j].flags & WQF_FIELD_IN)
+			ft_set((char *)run + sc->payload, &sc->f[j], sc->f[j].def);
+	run->flags |= WQF_RUN_DRY_RUN;
+}
+
+/* Dry-run @run: 0 if taken, else the errno. */
+static int ft_try(int fd, struct wqf_run *run)
+{
+	return ioctl(fd, WQF_IOC_RUN, run) ? errno : 0;
+}
+
+FIXTURE(fields) {
+	int fd;
+	struct ft_tables *t;
+};
+
+FIXTURE_SETUP(fields)
+{
+	self->t = NULL;
+	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, self->fd);
+	self->t = malloc(sizeof(*self->t));
+	ASSERT_NE(NULL, self->t);
+	ASSERT_EQ(0, ft_load(self->fd, self->t));
+	ASSERT_LT(0, self->t->nr);
+	ASSERT_LT(0, self->t->nr_common);
+}
+
+FIXTURE_TEARDOWN(fields)
+{
+	free(self->t);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* The tables agree with this header and with themselves. */
+TEST_F(fields, tables_are_consistent)
+{
+	unsigned int i, j, k, n = 0;
+
+	for (i = 0; i < self->t->nr; i++) {
+		const struct ft_scn *sc = &self->t->scn[i];
+
+		ASSERT_LT(0, sc->info.nr_fields);
+		EXPECT_EQ(sc->uapi_size, sc->info.payload_size);
+		for (j = 0; j < sc->info.nr_fields; j++, n++) {
+			const struct wqf_field_info *f = &sc->f[j];
+
+			EXPECT_GE(sc->info.payload_size, f->offset + f->width * f->count)
+				TH_LOG("%s.%s", sc->info.name, f->name);
+			EXPECT_EQ(strspn(f->name, "abcdefghijklmnopqrstuvwxyz0123456789_"),
+				  strlen(f->name));
+			EXPECT_NE(0, f->help[0]);
+			if ((f->flags & WQF_FIELD_IN) && ft_number(f) &&
+			    !(f->def == 0 && (f->flags & WQF_FIELD_AUTO))) {
+				EXPECT_LE(f->min, f->def) TH_LOG("%s.%s", sc->info.name, f->name);
+				EXPECT_GE(f->max, f->def) TH_LOG("%s.%s", sc->info.name, f->name);
+			}
+			for (k = 0; k < j; k++)
+				EXPECT_NE(0, strcmp(f->name, sc->f[k].name));
+		}
+	}
+	/* Known offsets: the tables describe the structs of this header. */
+	EXPECT_EQ(offsetof(struct wqf_starve, max_active), self->t->scn[0].f[2].offset);
+	EXPECT_STREQ("max_active", self->t->scn[0].f[2].name);
+	TH_LOG("%u fields of %u scenarios", n, self->t->nr);
+}
+
+TEST_F(fields, info_errors)
+{
+	struct wqf_field_info f;
+
+	EXPECT_EQ(-1, ft_field(self->fd, self->t->scn[0].info.id,
+			       self->t->scn[0].info.nr_fields, &f));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, ft_field(self->fd, 99, 0, &f));
+	EXPECT_EQ(EINVAL, errno);
+	memset(&f, 0, sizeof(f));
+	f.size = offsetof(struct wqf_field_info, help);
+	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_FIELD_INFO, &f));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* Every knob at its default makes a valid run: what the CLI sends. */
+TEST_F(fields, defaults_are_valid)
+{
+	struct wqf_run run;
+	unsigned int i;
+
+	for (i = 0; i < self->t->nr; i++) {
+		ft_base(self->t, &self->t->scn[i], &run);
+		EXPECT_EQ(0, ft_try(self->fd, &run)) TH_LOG("%s", self->t->scn[i].info.name);
+		EXPECT_EQ(WQF_VERDICT_NONE, run.verdict);
+		EXPECT_EQ(0, run.run_id);
+	}
+}
+
+/*
+ * Number knobs: one below min and one above max are EINVAL; min and max
+ * are taken unless other knobs narrow the range (WQF_FIELD_BOUNDED).
+ */
+static void ft_ranges(struct __test_metadata *_metadata, int fd,
+		      const struct ft_tables *t, const struct ft_scn *sc,
+		      const struct wqf_field_info *f, size_t at, unsigned int *n)
+{
+	__s64 tmin = f->type == WQF_FIELD_S32 ? INT32_MIN : 0;
+	__s64 tmax = f->type == WQF_FIELD_S32 ? INT32_MAX :
+		     f->type == WQF_FIELD_U32 ? (__s64)UINT32_MAX : INT64_MAX;
+	struct wqf_run run;
+
+	if (!(f->flags & WQF_FIELD_IN) || !ft_number(f))
+		return;
+	if (f->min > tmin && !(f->min - 1 == 0 &&
+			       (f->flags & (WQF_FIELD_AUTO | WQF_FIELD_ZERO_DEFAULT)))) {
+		ft_base(t, sc, &run);
+		ft_set((char *)&run + at, f, f->min - 1);
+		EXPECT_EQ(EINVAL, ft_try(fd, &run)) TH_LOG("%s.%s = min - 1",
+							   sc->info.name, f->name);
+		(*n)++;
+	}
+	if (f->max < tmax) {
+		ft_base(t, sc, &run);
+		ft_set((char *)&run + at, f, f->max + 1);
+		EXPECT_EQ(EINVAL, ft_try(fd, &run)) TH_LOG("%s.%s = max + 1",
+							   sc->info.name, f->name);
+		(*n)++;
+	}
+	if (f->flags & WQF_FIELD_BOUNDED)
+		return;
+	ft_base(t, sc, &run);
+	ft_set((char *)&run + at, f, f->min);
+	EXPECT_EQ(0, ft_try(fd, &run)) TH_LOG("%s.%s = min", sc->info.name, f->name);
+	ft_base(t, sc, &run);
+	ft_set((char *)&run + at, f, f->max);
+	EXPECT_EQ(0, ft_try(fd, &run)) TH_LOG("%s.%s = max", sc->info.name, f->name);
+	*n += 2;
+}
+
+/*
+ * Enum knobs: every named value is taken, holes and the first value past
+ * the names are EINVAL. Flag knobs: a named bit is taken (the run's own
+ * flags: if the scenario honours it), an unnamed one is EINVAL.
+ */
+static void ft_names(struct __test_metadata *_metadata, int fd,
+		     const struct ft_tables *t, const struct ft_scn *sc,
+		     const struct wqf_field_info *f, size_t at, bool common,
+		     unsigned int *n)
+{
+	struct wqf_run run;
+	unsigned int v;
+
+	if (!(f->flags & WQF_FIELD_IN))
+		return;
+	if (f->type == WQF_FIELD_ENUM) {
+		for (v = 0; v <= f->nr_names; v++, (*n)++) {
+			bool ok = v < f->nr_names && f->names[v][0];
+
+			ft_base(t, sc, &run);
+			ft_set((char *)&run + at, f, v);
+			EXPECT_EQ(ok ? 0 : EINVAL, ft_try(fd, &run))
+				TH_LOG("%s.%s = %u", sc->info.name, f->name, v);
+		}
+	}
+	if (f->type == WQF_FIELD_FLAGS) {
+		for (v = 0; v < 32; v++, (*n)++) {
+			bool ok = v < f->nr_names && f->names[v][0];
+
+			if (common)
+				ok = ok && ((sc->info.flags | WQF_RUN_DRY_RUN) & (1U << v));
+			ft_base(t, sc, &run);
+			ft_set((char *)&run + at, f, (1U << v) | (common ? WQF_RUN_DRY_RUN : 0));
+			EXPECT_EQ(ok ? 0 : EINVAL, ft_try(fd, &run))
+				TH_LOG("%s.%s bit %u", sc->info.name, f->name, v);
+		}
+	}
+}
+
+TEST_F(fields, ranges)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < self->t->nr; i++) {
+		const struct ft_scn *sc = &self->t->scn[i];
+
+		for (j = 0; j < self->t->nr_common; j++)
+			ft_ranges(_metadata, self->fd, self->t, sc, &self->t->common[j], 0, &n);
+		for (j = 0; j < sc->info.nr_fields; j++)
+			ft_ranges(_metadata, self->fd, self->t, sc, &sc->f[j], sc->payload, &n);
+	}
+	ASSERT_LT(0, n);
+	TH_LOG("%u range cases", n);
+}
+
+TEST_F(fields, enum_and_flag_names)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < self->t->nr; i++) {
+		const struct ft_scn *sc = &self->t->scn[i];
+
+		for (j = 0; j < self->t->nr_common; j++)
+			ft_names(_metadata, self->fd, self->t, sc, &self->t->common[j], 0,
+				 true, &n);
+		for (j = 0; j < sc->info.nr_fields; j++)
+			ft_names(_metadata, self->fd, self->t, sc, &sc->f[j], sc->payload,
+				 false, &n);
+	}
+	ASSERT_LT(0, n);
+	TH_LOG("%u enum and flag cases", n);
+}
+
+/* A byte of a payload that belongs to no field (padding) must be zero. */
+TEST_F(fields, nonzero_padding_is_einval)
+{
+	unsigned int i, j, b, n = 0;
+	struct wqf_run run;
+
+	for (i = 0; i < self->t->nr; i++) {
+		const struct ft_scn *sc = &self->t->scn[i];
+
+		for (b = 0; b < sc->info.payload_size; b++) {
+			bool covered = false;
+
+			for (j = 0; j < sc->info.nr_fields; j++)
+				covered |= b >= sc->f[j].offset &&
+					   b < sc->f[j].offset + sc->f[j].width * sc->f[j].count;
+			if (covered)
+				continue;
+			ft_base(self->t, sc, &run);
+			((char *)&run)[sc->payload + b] = 1;
+			EXPECT_EQ(EINVAL, ft_try(self->fd, &run))
+				TH_LOG("%s byte %u", sc->info.name, b);
+			n++;
+		}
+	}
+	ASSERT_LT(0, n);
+	TH_LOG("%u padding bytes", n);
+}
+
+/* Results carry no input: any value in them is ignored, and zeroed. */
+TEST_F(fields, results_are_ignored_on_input)
+{
+	unsigned int i, j;
+	struct wqf_run run;
+
+	for (i = 0; i < self->t->nr; i++) {
+		const struct ft_scn *sc = &self->t->scn[i];
+
+		ft_base(self->t, sc, &run);
+		for (j = 0; j < sc->info.nr_fields; j++)
+			if (sc->f[j].flags & WQF_FIELD_OUT)
+				memset((char *)&run + sc->payload + sc->f[j].offset, 0x5a,
+				       sc->f[j].width * sc->f[j].count);
+		EXPECT_EQ(0, ft_try(self->fd, &run)) TH_LOG("%s", sc->info.name);
+	}
 }
 
 TEST_HARNESS_MAIN

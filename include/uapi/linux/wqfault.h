@@ -96,6 +96,9 @@ enum wqf_verdict {
  * @nr_variants: (out) entries used in @variants
  * @name: (out) the scenario's name, NUL-terminated
  * @variants: (out) variant names; wqf_run.variant is an index here
+ * @nr_fields: (out) fields of the scenario, for WQF_IOC_FIELD_INFO
+ * @flags: (out) the WQF_RUN_* flags the scenario honours
+ * @payload_size: (out) size of the scenario's knobs and results struct
  */
 struct wqf_scenario_info {
 	__u32 size;
@@ -104,6 +107,104 @@ struct wqf_scenario_info {
 	__u32 nr_variants;
 	char name[WQF_NAME_LEN];
 	char variants[WQF_MAX_VARIANTS][WQF_NAME_LEN];
+	__u32 nr_fields;
+	__u32 flags;
+	__u32 payload_size;
+};
+
+/**
+ * enum wqf_field_type - how a field is stored
+ * @WQF_FIELD_U32: __u32
+ * @WQF_FIELD_S32: __s32
+ * @WQF_FIELD_U64: __u64
+ * @WQF_FIELD_ENUM: __u32 holding the index of one of the field's names
+ *                  (an empty name is a value not allowed)
+ * @WQF_FIELD_FLAGS: __u32 whose bit N is named by the field's name N (an
+ *                   empty name is a bit not allowed)
+ * @WQF_FIELD_STRING: wqf_field_info.count NUL-terminated strings of
+ *                    wqf_field_info.width bytes each
+ */
+enum wqf_field_type {
+	WQF_FIELD_U32 = 1,
+	WQF_FIELD_S32 = 2,
+	WQF_FIELD_U64 = 3,
+	WQF_FIELD_ENUM = 4,
+	WQF_FIELD_FLAGS = 5,
+	WQF_FIELD_STRING = 6,
+};
+
+/** define WQF_FIELD_IN - a knob: userspace sets it, the kernel checks it */
+#define WQF_FIELD_IN		(1U << 0)
+/** define WQF_FIELD_OUT - a result: the kernel ignores its value on input */
+#define WQF_FIELD_OUT		(1U << 1)
+/**
+ * define WQF_FIELD_ZERO_DEFAULT - 0 stands for wqf_field_info.def (the
+ * kernel substitutes it before the range check)
+ */
+#define WQF_FIELD_ZERO_DEFAULT	(1U << 2)
+/**
+ * define WQF_FIELD_AUTO - 0 is allowed and means a value derived from the
+ * other knobs (the help says how); other values are range checked
+ */
+#define WQF_FIELD_AUTO		(1U << 3)
+/** define WQF_FIELD_DIAG - a result that only means something at a stall */
+#define WQF_FIELD_DIAG		(1U << 4)
+/**
+ * define WQF_FIELD_BOUNDED - a knob whose range other knobs narrow (the
+ * help says how): wqf_field_info.min and .max hold for it alone
+ */
+#define WQF_FIELD_BOUNDED	(1U << 5)
+
+/** define WQF_FIELD_NAME_LEN - length of wqf_field_info.name, NUL included */
+#define WQF_FIELD_NAME_LEN	32
+/** define WQF_MAX_NAMES - enum or flag names a field can list */
+#define WQF_MAX_NAMES		16
+/** define WQF_HELP_LEN - length of wqf_field_info.help, NUL included */
+#define WQF_HELP_LEN		128
+
+/**
+ * struct wqf_field_info - answer of WQF_IOC_FIELD_INFO: one field of one
+ * scenario's knobs and results, or of every run's common part
+ * @size: (in) sizeof(struct wqf_field_info) as userspace knows it
+ * @scenario: (in) enum wqf_scenario_id, or 0 for the fields every run has
+ *            (offsets into struct wqf_run)
+ * @index: (in) which field, 0 to wqf_scenario_info.nr_fields - 1 (for
+ *         scenario 0: until ENOENT)
+ * @type: (out) enum wqf_field_type
+ * @flags: (out) WQF_FIELD_* bits
+ * @offset: (out) byte offset of the field in the scenario's struct
+ *          (struct wqf_starve, ...), or in struct wqf_run for scenario 0
+ * @width: (out) bytes of one element
+ * @count: (out) elements (1 but for arrays of strings)
+ * @nr_names: (out) entries used in @names (enums and flags)
+ * @pad: (out) zero
+ * @min: (out) smallest value the kernel takes (knobs)
+ * @max: (out) largest value the kernel takes (knobs)
+ * @def: (out) the value a caller that sets nothing should pass
+ * @name: (out) the field's one name: log lines, JSON keys, CLI options
+ *        (with '-' for '_') and the docs spell it this way
+ * @unit: (out) "ms", "us", "bytes", ... or empty
+ * @names: (out) enum value names, or flag bit names
+ * @help: (out) one line of help
+ */
+struct wqf_field_info {
+	__u32 size;
+	__u32 scenario;
+	__u32 index;
+	__u32 type;
+	__u32 flags;
+	__u32 offset;
+	__u32 width;
+	__u32 count;
+	__u32 nr_names;
+	__u32 pad;
+	__s64 min;
+	__s64 max;
+	__s64 def;
+	char name[WQF_FIELD_NAME_LEN];
+	char unit[WQF_NAME_LEN];
+	char names[WQF_MAX_NAMES][WQF_NAME_LEN];
+	char help[WQF_HELP_LEN];
 };
 
 /**
@@ -614,9 +715,15 @@ struct wqf_abba {
  * (not with WQF_RUN_CONFIRM)
  */
 #define WQF_RUN_HANG		(1U << 5)
+/**
+ * define WQF_RUN_DRY_RUN - check the knobs and fill in the derived ones,
+ * then return without running (verdict WQF_VERDICT_NONE); every scenario
+ */
+#define WQF_RUN_DRY_RUN		(1U << 6)
 /** define WQF_RUN_FLAGS_ALL - every known WQF_RUN_* bit */
 #define WQF_RUN_FLAGS_ALL	(WQF_RUN_CONFIRM | WQF_RUN_NO_LOCKDEP | \
-				 WQF_RUN_FAULT_ATTR | WQF_RUN_HANG)
+				 WQF_RUN_FAULT_ATTR | WQF_RUN_HANG | \
+				 WQF_RUN_DRY_RUN)
 
 /**
  * enum wqf_hang_end - what ended the hold of a WQF_RUN_HANG run
@@ -703,5 +810,10 @@ struct wqf_run {
  * file; returns how many runs it released
  */
 #define WQF_IOC_RELEASE		_IO(WQF_IOC_MAGIC, 0x04)
+/**
+ * define WQF_IOC_FIELD_INFO - describe field wqf_field_info.index of
+ * scenario wqf_field_info.scenario; ENOENT past the last one
+ */
+#define WQF_IOC_FIELD_INFO	_IO(WQF_IOC_MAGIC, 0x05)
 
 #endif /* _UAPI_LINUX_WQFAULT_H */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Field tables: how a scenario declares its knobs and results once. The
+ * harness checks, defaults, prints and publishes them (module/field.c).
+ *
+ * The declaration macros hand a struct member to offsetof(), sizeof_field()
+ * and the stringify operator, and an array to ARRAY_SIZE(): no argument has
+ * side effects, so checkpatch's MACRO_ARG_REUSE is ignored for this file
+ * alone (scripts/run-check).
+ */
+#ifndef _WQFAULT_FIELD_H
+#define _WQFAULT_FIELD_H
+
+#include <linux/stddef.h>
+#include <linux/types.h>
+#include <uapi/linux/wqfault.h>
+
+/* Kernel-only field flag: left out of the start and end lines. */
+#define WQF_FIELD_NOLOG		(1U << 7)
+/* The WQF_FIELD_* flags WQF_IOC_FIELD_INFO publishes. */
+#define WQF_FIELD_UAPI_FLAGS	(WQF_FIELD_IN | WQF_FIELD_OUT | \
+				 WQF_FIELD_ZERO_DEFAULT | WQF_FIELD_AUTO | \
+				 WQF_FIELD_DIAG | WQF_FIELD_BOUNDED)
+
+/**
+ * struct wqf_field - one knob or result of a scenario, declared once
+ * @name: the one spelling of the field: log lines, JSON, CLI, docs
+ * @unit: "ms", "us", ... or NULL
+ * @help: one line of help (published by WQF_IOC_FIELD_INFO)
+ * @names: enum value names, or flag bit names (NULL or "" for a hole)
+ * @nr_names: entries in @names
+ * @offset: byte offset in the scenario's payload struct
+ * @width: bytes of one element
+ * @count: elements (string arrays), else 1
+ * @type: enum wqf_field_type
+ * @flags: WQF_FIELD_* bits
+ * @min: smallest value taken (number knobs)
+ * @max: largest value taken (number knobs)
+ * @def: the value a caller that sets nothing passes; with
+ *       WQF_FIELD_ZERO_DEFAULT the harness puts it in place of 0
+ *
+ * Declare them with WQF_KNOB() and friends below.
+ */
+struct wqf_field {
+	const char *name;
+	const char *unit;
+	const char *help;
+	const char * const *names;
+	u16 nr_names;
+	u16 offset;
+	u16 width;
+	u16 count;
+	u8 type;
+	u8 flags;
+	s64 min;
+	s64 max;
+	s64 def;
+};
+
+#define WQF_FIELD_AS(_name, _st, _m, _type, _flags)			\
+	.name = (_name), .offset = offsetof(_st, _m),			\
+	.width = sizeof_field(_st, _m), .count = 1,			\
+	.type = (_type), .flags = (_flags)
+#define WQF_FIELD_AT(_st, _m, _type, _flags)				\
+	WQF_FIELD_AS(#_m, _st, _m, _type, _flags)
+
+/* A number knob (WQF_FIELD_U32, _S32 or _U64) with its range and default. */
+#define WQF_KNOB(_st, _m, _type, _flags, _min, _max, _def, _unit, _help)	\
+	{ WQF_FIELD_AT(_st, _m, _type, WQF_FIELD_IN | (_flags)),		\
+	  .min = (_min), .max = (_max), .def = (_def), .unit = (_unit),	\
+	  .help = (_help) }
+
+/* An enum knob: the value indexes @_names. */
+#define WQF_KNOB_ENUM(_st, _m, _names, _def, _help)			\
+	{ WQF_FIELD_AT(_st, _m, WQF_FIELD_ENUM, WQF_FIELD_IN),		\
+	  .names = (_names), .nr_names = ARRAY_SIZE(_names),		\
+	  .max = ARRAY_SIZE(_names) - 1, .def = (_def), .help = (_help) }
+
+/* A flags knob: bit N is named _names[N]. */
+#define WQF_KNOB_FLAGS(_st, _m, _names, _help)				\
+	{ WQF_FIELD_AT(_st, _m, WQF_FIELD_FLAGS, WQF_FIELD_IN),		\
+	  .names = (_names), .nr_names = ARRAY_SIZE(_names),		\
+	  .max = BIT_ULL(ARRAY_SIZE(_names)) - 1, .help = (_help) }
+
+/* A number result; @_flags may add WQF_FIELD_DIAG. */
+#define WQF_RESULT(_st, _m, _type, _flags, _unit, _help)		\
+	{ WQF_FIELD_AT(_st, _m, _type, WQF_FIELD_OUT | (_flags)),	\
+	  .unit = (_unit), .help = (_help) }
+
+/* An enum result. */
+#define WQF_RESULT_ENUM(_st, _m, _names, _flags, _help)			\
+	{ WQF_FIELD_AT(_st, _m, WQF_FIELD_ENUM, WQF_FIELD_OUT | (_flags)), \
+	  .names = (_names), .nr_names = ARRAY_SIZE(_names),		\
+	  .help = (_help) }
+
+/* A result that is an array of fixed-size strings. */
+#define WQF_RESULT_STRINGS(_st, _m, _help)				\
+	{ .name = #_m, .offset = offsetof(_st, _m),			\
+	  .width = sizeof_field(_st, _m[0]),				\
+	  .count = sizeof_field(_st, _m) / sizeof_field(_st, _m[0]),	\
+	  .type = WQF_FIELD_STRING, .flags = WQF_FIELD_OUT, .help = (_help) }
+
+int wqf_fields_check(const char *scn, const struct wqf_field *f, u32 n,
+		     void *p, size_t size);
+int wqf_fields_print(char *buf, size_t len, const struct wqf_field *f, u32 n,
+		     const void *p, u32 dir);
+int wqf_fields_sane(const char *scn, const struct wqf_field *f, u32 n, size_t size);
+void wqf_field_info_fill(struct wqf_field_info *info, const struct wqf_field *f);
+const struct wqf_field *wqf_common_fields(u32 *n);
+
+/* The fields and payload of a scenario whose struct is wqf_run.@_m. */
+#define WQF_SCENARIO_PAYLOAD(_m, _fields)				\
+	.fields = (_fields), .nr_fields = ARRAY_SIZE(_fields),		\
+	.payload_offset = offsetof(struct wqf_run, _m),			\
+	.payload_size = sizeof_field(struct wqf_run, _m)
+
+#endif /* _WQFAULT_FIELD_H */

@@ -11,12 +11,13 @@
 #ifndef _WQFAULT_FIELD_H
 #define _WQFAULT_FIELD_H
 
+#include <linux/bits.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <uapi/linux/wqfault.h>
 
 /* Kernel-only field flag: left out of the start and end lines. */
-#define WQF_FIELD_NOLOG		(1U << 7)
+#define WQF_FIELD_NOLOG		BIT(7)
 /* The WQF_FIELD_* flags WQF_IOC_FIELD_INFO publishes. */
 #define WQF_FIELD_UAPI_FLAGS	(WQF_FIELD_IN | WQF_FIELD_OUT | \
 				 WQF_FIELD_ZERO_DEFAULT | WQF_FIELD_AUTO | \

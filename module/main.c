@@ -105,6 +105,7 @@ static long wqf_ioc_scenario_info(void __user *arg)
 	info.nr_fields = scn->nr_fields;
 	info.flags = scn->flags;
 	info.payload_size = scn->payload_size;
+	info.payload_offset = scn->payload_offset;
 	return wqf_copy_out(arg, &info, sizeof(info), usize);
 }
 

@@ -45,7 +45,7 @@ static const char * const wqf_run_flag_names[] = {
 
 static_assert(WQF_RUN_CONFIRM == BIT(0) && WQF_RUN_NO_LOCKDEP == BIT(1));
 static_assert(WQF_RUN_FAULT_ATTR == BIT(4) && WQF_RUN_HANG == BIT(5));
-static_assert(WQF_RUN_DRY_RUN == BIT(6));
+static_assert(BIT(6) == WQF_RUN_DRY_RUN);
 
 /* The fields every run has (WQF_IOC_FIELD_INFO scenario 0). */
 static const struct wqf_field wqf_run_fields[] = {

@@ -674,7 +674,7 @@ static const struct wqf_field mux_fields[] = {
 	  "redirector threads: writers hold a resource each, the others log off"),
 	K(resources, U32, WQF_FIELD_BOUNDED, 1, MUX_MAX_THREADS - 1, 1, NULL,
 	  "profile resources, one writer each (below threads)"),
-	K(window_us, U32, WQF_FIELD_BOUNDED, 0, MUX_MAX_WINDOW_US, 50000, "us",
+	K(window_us, U32, WQF_FIELD_BOUNDED, 0, MUX_MAX_WINDOW_US, 150000, "us",
 	  "race window: a writer holds its resource this long at most (half the stall)"),
 	R(credits, U32, 0, NULL, "credits in the pool for the run"),
 	R(credits_needed, U32, 0, NULL, "credits needed at once: logoff threads + 1"),

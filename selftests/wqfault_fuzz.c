@@ -294,6 +294,12 @@ static void fz_one(struct fz_thread *t)
 	    (unsigned char *)arg + sizeof(u.run) > t->page + FZ_BUF)
 		return;
 	memcpy(&u.run, arg, sizeof(u.run));
+	/* A dry run checks the knobs only: no verdict, no run number. */
+	if (u.run.flags & WQF_RUN_DRY_RUN) {
+		if (u.run.verdict != WQF_VERDICT_NONE || u.run.run_id)
+			fz_bad(t, "dry run that ran", cmd, (int)u.run.verdict);
+		return;
+	}
 	t->runs++;
 	if (u.run.verdict < WQF_VERDICT_COMPLETED || u.run.verdict > WQF_VERDICT_ABORTED)
 		fz_bad(t, "run without a verdict", cmd, (int)u.run.verdict);

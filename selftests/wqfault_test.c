@@ -2182,27 +2182,24 @@ struct ft_tables {
 	unsigned int nr;
 };
 
+/* sizeof() of the scenario's struct in this header, for the ABI check. */
 static void ft_where(struct ft_scn *sc)
 {
+	sc->payload = sc->info.payload_offset;
 	switch (sc->info.id) {
 	case WQF_SCN_STARVE:
-		sc->payload = offsetof(struct wqf_run, starve);
 		sc->uapi_size = sizeof(struct wqf_starve);
 		break;
 	case WQF_SCN_LOCKCB:
-		sc->payload = offsetof(struct wqf_run, lockcb);
 		sc->uapi_size = sizeof(struct wqf_lockcb);
 		break;
 	case WQF_SCN_MUX:
-		sc->payload = offsetof(struct wqf_run, mux);
 		sc->uapi_size = sizeof(struct wqf_mux);
 		break;
 	case WQF_SCN_ABBA:
-		sc->payload = offsetof(struct wqf_run, abba);
 		sc->uapi_size = sizeof(struct wqf_abba);
 		break;
 	case WQF_SCN_LEAK:
-		sc->payload = offsetof(struct wqf_run, leak);
 		sc->uapi_size = sizeof(struct wqf_leak);
 		break;
 	}
@@ -2325,6 +2322,7 @@ TEST_F(fields, tables_are_consistent)
 
 		ASSERT_LT(0, sc->info.nr_fields);
 		EXPECT_EQ(sc->uapi_size, sc->info.payload_size);
+		EXPECT_GE(sizeof(struct wqf_run), sc->payload + sc->info.payload_size);
 		for (j = 0; j < sc->info.nr_fields; j++, n++) {
 			const struct wqf_field_info *f = &sc->f[j];
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,123 +25,9 @@ static const char *const verdicts[] = {
 	"NONE", "COMPLETED", "DEADLOCK", "LEAKED", "ABORTED",
 };
 
-static const char *const queues[] = { "unbound", "percpu", "ordered" };
-
-static const char *const placements[] = { "local", "pin", "spread" };
-
-static const char *const confirms[] = {
-	"not-run", "cleared", "not-cleared", "unsupported",
-};
-
-static const char *name_of(const char *const *tbl, size_t n, unsigned int i)
-{
-	return i < n ? tbl[i] : "?";
-}
-
 static const char *verdict_name(unsigned int v)
 {
-	return name_of(verdicts, ARRAY_SIZE(verdicts), v);
-}
-
-static const char *queue_name(unsigned int q)
-{
-	return name_of(queues, ARRAY_SIZE(queues), q);
-}
-
-static void print_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: wqfault [--dev=PATH] COMMAND [ARGS]\n"
-		"commands:\n"
-		"  version             the module's ABI version and features\n"
-		"  list                scenarios and their variants\n"
-		"  run SCENARIO [OPTS] run one scenario to its verdict\n"
-		"  demo [LOAD OPTS]    starve: buggy and throttle under the same load, side by\n"
-		"                      side (the run options but variant, throttle, expect,\n"
-		"                      repeat and json)\n"
-		"  sweep SCENARIO --KNOB=A..B [--KNOB2=C..D] [--variant=V1,V2] [OPTS]\n"
-		"                      one run per cell of the grid (first range: columns,\n"
-		"                      second: rows) and a table of verdicts; --json or\n"
-		"                      --csv for one record per cell\n"
-		"  timeline TRACE... [-o OUT.svg] [--summary]\n"
-		"                      draw runs recorded with run --trace (one panel\n"
-		"                      each): slots, parked items, verdict; --summary\n"
-		"                      prints what each panel shows at its verdict\n"
-		"  release             end the hold of every run in hang mode\n"
-		"  torture [--duration=S] [--seed=N] [--workers=N] [--no-hotplug] [--no-rmmod]\n"
-		"                      random runs, aborts, signals, closes, hang mode,\n"
-		"                      rmmod attempts and CPU hotplug; every verdict checked\n"
-		"                      against its knobs; exit 1 on any fault\n"
-		"  help                this text\n"
-		"run options (starve):\n"
-		"  --variant=NAME          buggy | throttle | separate-queue (default buggy)\n"
-		"  --queue=KIND            unbound | percpu | ordered (default unbound)\n"
-		"  --highpri --mem-reclaim add WQ_HIGHPRI / WQ_MEM_RECLAIM\n"
-		"  --max-active=N          the queue's max_active (default 4; ordered: 1)\n"
-		"  --requests=N            requests the client sends (default 16)\n"
-		"  --shares=N              distinct shares (default: one per request)\n"
-		"  --cached=N              shares already in the referral cache\n"
-		"  --throttle=N            requests in flight at most (throttle variant)\n"
-		"  --connect-delay-us=N    how long a connect works\n"
-		"  --placement=P           local | pin | spread (default local)\n"
-		"  --cpu=N                 the CPU for --placement=pin\n"
-		"  --connect-cpu=N         queue connects on CPU N (default: the request's own)\n"
-		"  --confirm               on a stall, raise max_active by one and report\n"
-		"run options (lockcb):\n"
-		"  --variant=NAME          buggy | fixed (default buggy)\n"
-		"  --lock=KIND             mutex | spinlock | rwsem (default mutex)\n"
-		"  --path=P                direct | flush: how a completion needs the lock\n"
-		"  --sessions=N            sessions in the table (default 8)\n"
-		"  --expired=N             sessions the scanner expires (default: all)\n"
-		"  --idle-ms=N             the scanner runs after N ms (default 10)\n"
-		"  --bystanders=N          unrelated items on the scanner's queue (default 4)\n"
-		"  --closers=N             sessions a client closes while the scanner runs\n"
-		"  --no-lockdep            no might_lock() annotations (lockdep stays quiet)\n"
-		"run options (mux):\n"
-		"  --variant=NAME          buggy | raise-limit | release-first | serialise\n"
-		"                          (default buggy; release-before-wait = release-first)\n"
-		"  --max-mux=N             request credits the server grants (default 1)\n"
-		"  --threads=N             redirector threads (default 2)\n"
-		"  --resources=N           profile resources, each held by a writer thread;\n"
-		"                          the other threads run logoff (default 1)\n"
-		"  --window-us=N           race window: how long a writer holds its resource\n"
-		"                          before it needs a credit, at most (default 50000,\n"
-		"                          or half the stall timeout if that is less)\n"
-		"run options (abba):\n"
-		"  --variant=NAME          buggy | ordered (default buggy)\n"
-		"  --mode=M                trigger | race (default trigger)\n"
-		"  --clients=N             clients; even ones take the client path (default 2)\n"
-		"  --resource=R            same | different (default same)\n"
-		"  --lock=KIND             mutex | rwsem (default mutex)\n"
-		"  --race-window-us=N      delay between a client's two acquisitions\n"
-		"  --iterations=N          opens per client (default 1; race: 1000)\n"
-		"  --no-lockdep            no might_lock() annotations (lockdep stays quiet)\n"
-		"run options (leak):\n"
-		"  --variant=NAME          buggy | fixed (default buggy)\n"
-		"  --senders=N             sender work items, a file each (default 1)\n"
-		"  --buffers=N             buffers each sender writes (default 4)\n"
-		"  --retry-delay-ms=N      a failed sender retries after N ms (default 10)\n"
-		"  --close-retries=N       fixed: close attempts after the first (default 3)\n"
-		"  --close-backoff-us=N    fixed: first backoff, doubled each time (default 100)\n"
-		"  --fault-write-at=K      force every sender's write of buffer K to fail\n"
-		"  --fault-close=N         force each sender's first N close attempts to fail\n"
-		"  --fault-connect=N       force the first N senders' opens to fail\n"
-		"  --fault-attr            also let the fault_attr points (debugfs knobs,\n"
-		"                          fail-nth) decide every fault site\n"
-		"run options (all):\n"
-		"  --stall-timeout-ms=N    a party stuck this long is a stall (default 1000)\n"
-		"  --repeat=N              run N times; the exit status covers every run\n"
-		"  --fail-nth=N            write N to /proc/thread-self/fail-nth before each\n"
-		"                          run (the Nth fault site the run asks fails; see\n"
-		"                          leak --fault-attr) and say if it was reached\n"
-		"  --json                  print the result as JSON\n"
-		"  --hang                  hang mode: one long uninterruptible wait per stuck\n"
-		"                          party, held after the verdict until `wqfault release`,\n"
-		"                          Ctrl-C or --hang-ms (every scenario)\n"
-		"  --hang-ms=N             hold the hang N ms at most (default 30000)\n"
-		"  --trace=FILE            record wqfault:* and workqueue:* events of the run\n"
-		"                          (tracefs) into FILE, for `wqfault timeline`\n"
-		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n");
+	return v < ARRAY_SIZE(verdicts) ? verdicts[v] : "?";
 }
 
 static int open_dev(void)
@@ -226,655 +113,534 @@ static int cmd_list(int fd)
 	return 0;
 }
 
-static int lookup(const char *const *tbl, unsigned int n, const char *s)
+/*
+ * The module's tables. Every knob and result of a scenario, its name,
+ * type, range, default, unit and help come from WQF_IOC_FIELD_INFO; the
+ * CLI parses, prints and documents them without knowing any scenario.
+ */
+#define CLI_MAX_FIELDS	64
+
+struct scn_tab {
+	struct wqf_scenario_info info;
+	struct wqf_field_info f[CLI_MAX_FIELDS];	/* the scenario's */
+	struct wqf_field_info c[CLI_MAX_FIELDS];	/* every run's */
+	unsigned int nr_c;
+};
+
+static int field_info(int fd, __u32 scn, __u32 index, struct wqf_field_info *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->size = sizeof(*f);
+	f->scenario = scn;
+	f->index = index;
+	return ioctl(fd, WQF_IOC_FIELD_INFO, f);
+}
+
+/* Load scenario @name's tables into @t; 0, or 1 with a message. */
+static int load_tab(int fd, const char *name, struct scn_tab *t)
+{
+	unsigned int j;
+
+	memset(t, 0, sizeof(*t));
+	if (find_scenario(fd, name, &t->info))
+		return 1;
+	if (t->info.nr_fields > CLI_MAX_FIELDS) {
+		fprintf(stderr, "wqfault: %s: %u fields, this CLI takes %d\n", name,
+			t->info.nr_fields, CLI_MAX_FIELDS);
+		return 1;
+	}
+	for (j = 0; j < t->info.nr_fields; j++)
+		if (field_info(fd, t->info.id, j, &t->f[j])) {
+			fprintf(stderr, "wqfault: field info: %s\n", strerror(errno));
+			return 1;
+		}
+	for (j = 0; j < CLI_MAX_FIELDS && !field_info(fd, 0, j, &t->c[j]); j++)
+		;
+	t->nr_c = j;
+	return 0;
+}
+
+/* Where field @f of @t lives in @run. */
+static void *field_at(const struct scn_tab *t, const struct wqf_field_info *f,
+		      const struct wqf_run *run)
+{
+	bool common = f >= t->c && f < t->c + CLI_MAX_FIELDS;
+
+	return (char *)run + (common ? 0 : t->info.payload_offset) + f->offset;
+}
+
+static long long field_get(const struct scn_tab *t, const struct wqf_field_info *f,
+			   const struct wqf_run *run)
+{
+	const void *at = field_at(t, f, run);
+	__u64 u64;
+	__u32 u32;
+
+	if (f->width == 8) {
+		memcpy(&u64, at, 8);
+		return (long long)u64;
+	}
+	memcpy(&u32, at, 4);
+	return f->type == WQF_FIELD_S32 ? (long long)(__s32)u32 : (long long)u32;
+}
+
+static void field_set(const struct scn_tab *t, const struct wqf_field_info *f,
+		      struct wqf_run *run, long long v)
+{
+	void *at = field_at(t, f, run);
+	__u64 u64 = v;
+	__u32 u32 = v;
+
+	if (f->width == 8)
+		memcpy(at, &u64, 8);
+	else
+		memcpy(at, &u32, 4);
+}
+
+/* Field @i of @t, the run's own first, then the scenario's; NULL past them. */
+static const struct wqf_field_info *field_nth(const struct scn_tab *t, unsigned int i)
+{
+	if (i < t->nr_c)
+		return &t->c[i];
+	i -= t->nr_c;
+	return i < t->info.nr_fields ? &t->f[i] : NULL;
+}
+
+/* A run of @t with every knob at the module's default. */
+static void run_defaults(const struct scn_tab *t, struct wqf_run *run)
+{
+	unsigned int fi;
+	const struct wqf_field_info *f;
+
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->scenario = t->info.id;
+	for (fi = 0; (f = field_nth(t, fi)); fi++)
+		if (f->flags & WQF_FIELD_IN)
+			field_set(t, f, run, f->def);
+}
+
+/* The option spelling of a field name: '-' for '_'. */
+static void opt_name(char *dst, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < len; i++)
+		dst[i] = name[i] == '_' ? '-' : name[i];
+	dst[i] = '\0';
+}
+
+/*
+ * Does option word @w (without "--", up to '=' or its end: @n chars) name
+ * field @f? Its name with '-' for '_', or that name without its unit
+ * suffix (--stall-timeout=250ms for stall_timeout_ms).
+ */
+static bool opt_is(const char *w, size_t n, const struct wqf_field_info *f)
+{
+	char o[WQF_FIELD_NAME_LEN];
+	size_t ul = strlen(f->unit), ol;
+
+	opt_name(o, sizeof(o), f->name);
+	ol = strlen(o);
+	if (n == ol && !strncmp(w, o, n))
+		return true;
+	return ul && ol > ul + 1 && n == ol - ul - 1 && o[n] == '-' &&
+	       !strcmp(o + n + 1, f->unit) && !strncmp(w, o, n);
+}
+
+static int name_index(const struct wqf_field_info *f, const char *s, size_t n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(tbl[i], s))
+	for (i = 0; i < f->nr_names; i++)
+		if (f->names[i][0] && strlen(f->names[i]) == n && !strncmp(f->names[i], s, n))
 			return i;
 	return -1;
 }
 
-/* Parse "--name=value" into a number; 1 on match, -1 on a bad value. */
-static int opt_num(const char *arg, const char *name, long long lo, long long hi,
-		   long long *out)
+static void print_names(FILE *out, const struct wqf_field_info *f, const char *sep)
 {
-	size_t n = strlen(name);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < f->nr_names; i++)
+		if (f->names[i][0])
+			fprintf(out, "%s%s", n++ ? sep : "", f->names[i]);
+}
+
+/* Microseconds per unit, for values given with another time unit. */
+static double unit_us(const char *u)
+{
+	if (!strcmp(u, "us"))
+		return 1;
+	if (!strcmp(u, "ms"))
+		return 1000;
+	if (!strcmp(u, "s"))
+		return 1000000;
+	return 0;
+}
+
+/*
+ * Parse @val for field @f into @out. Numbers may carry a time unit when
+ * the field has one (250ms, 1s, 500us); enums take their names, flags a
+ * comma-separated list of names. @check: also refuse values outside the
+ * field's range (a sweep leaves that to the module). 0, or -1 with a
+ * message.
+ */
+static int parse_value(const struct wqf_field_info *f, const char *val, bool check,
+		       long long *out)
+{
+	const char *p = val;
 	char *end;
+	int i;
 
-	if (strncmp(arg, name, n) || arg[n] != '=')
-		return 0;
-	errno = 0;
-	*out = strtoll(arg + n + 1, &end, 0);
-	if (errno || end == arg + n + 1 || *end || *out < lo || *out > hi) {
-		fprintf(stderr, "wqfault: bad value in %s\n", arg);
-		return -1;
-	}
-	return 1;
-}
-
-static const char *opt_str(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(arg, name, n) || arg[n] != '=' ? NULL : arg + n + 1;
-}
-
-struct run_opts {
-	struct wqf_run run;
-	const char *variant;
-	int json;
-	int expect;
-	long long repeat;
-	long long fail_nth;	/* 0: leave /proc/thread-self/fail-nth alone */
-	int demo;	/* `wqfault demo`: only the load options */
-	const char *trace;	/* --trace=FILE */
-	char title[512];	/* the command line, for the trace file */
-	long long max_active, cpu, connect_cpu;	/* starve, resolved at the end */
-};
-
-struct num_opt {
-	const char *name;
-	long long lo, hi;
-	void *dst;
-	int is_u32;
-};
-
-/* Match @a against @nums: 1 matched and stored, 0 no match, -1 bad value. */
-static int parse_num(const char *a, const struct num_opt *nums, size_t n)
-{
-	long long v;
-	size_t j;
-	int r;
-
-	for (j = 0; j < n; j++) {
-		r = opt_num(a, nums[j].name, nums[j].lo, nums[j].hi, &v);
-		if (r > 0 && nums[j].is_u32)
-			*(__u32 *)nums[j].dst = v;
-		else if (r > 0)
-			*(long long *)nums[j].dst = v;
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-/* Match "--name=word" against a table: 1 stored, 0 no match, -1 unknown. */
-static int parse_word(const char *a, const char *name, const char *const *tbl,
-		      unsigned int n, __u32 *dst)
-{
-	const char *s = opt_str(a, name);
-	int r;
-
-	if (!s)
-		return 0;
-	r = lookup(tbl, n, s);
-	if (r < 0) {
-		fprintf(stderr, "wqfault: unknown value in %s\n", a);
-		return -1;
-	}
-	*dst = r;
-	return 1;
-}
-
-/* Match the bare flag @name: 1 and @bit set in the run flags, or 0. */
-static int parse_flag(const char *a, const char *name, struct run_opts *o, __u32 bit)
-{
-	if (strcmp(a, name))
-		return 0;
-	o->run.flags |= bit;
-	return 1;
-}
-
-static int starve_opt(const char *a, struct run_opts *o)
-{
-	struct wqf_starve *k = &o->run.starve;
-	const struct num_opt nums[] = {
-		{ "--max-active", 0, UINT_MAX, &o->max_active, 0 },
-		{ "--requests", 0, UINT_MAX, &k->requests, 1 },
-		{ "--shares", 0, UINT_MAX, &k->shares, 1 },
-		{ "--cached", 0, UINT_MAX, &k->cached, 1 },
-		{ "--throttle", 0, UINT_MAX, &k->throttle, 1 },
-		{ "--connect-delay-us", 0, UINT_MAX, &k->connect_delay_us, 1 },
-		{ "--cpu", INT_MIN, INT_MAX, &o->cpu, 0 },
-		{ "--connect-cpu", INT_MIN, INT_MAX, &o->connect_cpu, 0 },
-	};
-	int r;
-
-	if (o->demo && opt_str(a, "--throttle")) {
-		fprintf(stderr, "wqfault: '%s' is for run; demo picks the variants\n", a);
-		return -1;
-	}
-	r = parse_num(a, nums, ARRAY_SIZE(nums));
-	if (!r)
-		r = parse_word(a, "--queue", queues, ARRAY_SIZE(queues), &k->queue);
-	if (!r)
-		r = parse_word(a, "--placement", placements, ARRAY_SIZE(placements),
-			       &k->placement);
-	if (r)
-		return r;
-	if (!strcmp(a, "--highpri"))
-		k->queue_flags |= WQF_QF_HIGHPRI;
-	else if (!strcmp(a, "--mem-reclaim"))
-		k->queue_flags |= WQF_QF_MEM_RECLAIM;
-	else if (!strcmp(a, "--confirm"))
-		o->run.flags |= WQF_RUN_CONFIRM;
-	else
-		return 0;
-	return 1;
-}
-
-static void starve_init(struct run_opts *o)
-{
-	o->run.starve.requests = 16;
-	o->max_active = -1;
-	o->connect_cpu = -1;
-}
-
-static void starve_finish(struct run_opts *o)
-{
-	struct wqf_starve *k = &o->run.starve;
-
-	/* Default max_active: 4, or 1 for an ordered queue (its only value). */
-	if (o->max_active >= 0)
-		k->max_active = o->max_active;
-	else
-		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
-	k->cpu = o->cpu;
-	if (o->connect_cpu != -1) {
-		k->connect_placement = WQF_PLACE_PIN;
-		k->connect_cpu = o->connect_cpu;
-	}
-}
-
-static const char *const lock_kinds[] = { "mutex", "spinlock", "rwsem" };
-
-static const char *const lockcb_paths[] = { "direct", "flush" };
-
-static int lockcb_opt(const char *a, struct run_opts *o)
-{
-	struct wqf_lockcb *k = &o->run.lockcb;
-	const struct num_opt nums[] = {
-		{ "--sessions", 0, UINT_MAX, &k->sessions, 1 },
-		{ "--expired", 0, UINT_MAX, &k->expired, 1 },
-		{ "--idle-ms", 0, UINT_MAX, &k->idle_ms, 1 },
-		{ "--bystanders", 0, UINT_MAX, &k->bystanders, 1 },
-		{ "--closers", 0, UINT_MAX, &k->closers, 1 },
-	};
-	int r;
-
-	r = parse_num(a, nums, ARRAY_SIZE(nums));
-	if (!r)
-		r = parse_word(a, "--lock", lock_kinds, ARRAY_SIZE(lock_kinds), &k->lock);
-	if (!r)
-		r = parse_word(a, "--path", lockcb_paths, ARRAY_SIZE(lockcb_paths), &k->path);
-	if (r)
-		return r;
-	return parse_flag(a, "--no-lockdep", o, WQF_RUN_NO_LOCKDEP);
-}
-
-static void lockcb_init(struct run_opts *o)
-{
-	o->run.lockcb.sessions = 8;
-	o->run.lockcb.bystanders = 4;
-	o->run.lockcb.idle_ms = 10;
-}
-
-/* Returns 0, or 2 on a usage error (message printed). */
-static int parse_run(int argc, char **argv, struct run_opts *o,
-		     int (*opt)(const char *a, struct run_opts *o))
-{
-	const struct num_opt nums[] = {
-		{ "--stall-timeout-ms", 0, UINT_MAX, &o->run.stall_timeout_ms, 1 },
-		{ "--repeat", 1, 1000000, &o->repeat, 0 },
-		{ "--hang-ms", 0, UINT_MAX, &o->run.hang.hang_ms, 1 },
-		{ "--fail-nth", 0, INT_MAX, &o->fail_nth, 0 },
-	};
-	const char *s;
-	int i, r;
-
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (o->demo && (opt_str(a, "--variant") || opt_str(a, "--expect") ||
-				opt_str(a, "--repeat") || !strcmp(a, "--json"))) {
-			fprintf(stderr, "wqfault: '%s' is for run; demo picks the variants\n", a);
-			return 2;
+	if (f->type == WQF_FIELD_ENUM) {
+		i = name_index(f, val, strlen(val));
+		if (i >= 0) {
+			*out = i;
+			return 0;
 		}
-		r = parse_num(a, nums, ARRAY_SIZE(nums));
-		if (!r)
-			r = opt(a, o);
-		if (r < 0)
-			return 2;
-		if (r > 0)
-			continue;
-		if (!strcmp(a, "--json")) {
-			o->json = 1;
-		} else if (!strcmp(a, "--hang") && !o->demo) {
-			o->run.flags |= WQF_RUN_HANG;
-		} else if (opt_str(a, "--trace") && !o->demo) {
-			o->trace = opt_str(a, "--trace");
-		} else if (opt_str(a, "--variant")) {
-			o->variant = opt_str(a, "--variant");
-		} else if (opt_str(a, "--expect")) {
-			s = opt_str(a, "--expect");
-			o->expect = lookup(verdicts, ARRAY_SIZE(verdicts), s);
-			if (o->expect < 1) {
-				fprintf(stderr, "wqfault: unknown verdict '%s'\n", s);
-				return 2;
+		fprintf(stderr, "wqfault: --%s: unknown value '%s' (one of: ", f->name, val);
+		print_names(stderr, f, ", ");
+		fprintf(stderr, ")\n");
+		return -1;
+	}
+	if (f->type == WQF_FIELD_FLAGS) {
+		*out = 0;
+		if (!strcmp(val, "0"))
+			return 0;
+		while (*p) {
+			size_t n = strcspn(p, ",|");
+
+			i = name_index(f, p, n);
+			if (i < 0) {
+				fprintf(stderr, "wqfault: --%s: unknown flag '%.*s' (known: ",
+					f->name, (int)n, p);
+				print_names(stderr, f, ", ");
+				fprintf(stderr, ")\n");
+				return -1;
 			}
-		} else {
-			fprintf(stderr, "wqfault: unknown option '%s'\n", a);
-			return 2;
+			*out |= 1LL << i;
+			p += n + !!p[n];
 		}
+		return 0;
+	}
+	if (f->type == WQF_FIELD_STRING) {
+		fprintf(stderr, "wqfault: --%s is a result, not a knob\n", f->name);
+		return -1;
+	}
+	errno = 0;
+	*out = strtoll(val, &end, 0);
+	if (errno || end == val) {
+		fprintf(stderr, "wqfault: --%s: '%s' is not a number\n", f->name, val);
+		return -1;
+	}
+	if (*end) {
+		double from = unit_us(end), to = unit_us(f->unit);
+
+		if (!from || !to || (long long)(*out * from) % (long long)to) {
+			fprintf(stderr, "wqfault: --%s: bad unit in '%s'%s%s\n", f->name, val,
+				to ? " (field in " : "", to ? f->unit : "");
+			if (to)
+				fprintf(stderr, "  a whole number of %s, e.g. 250%s\n", f->unit,
+					f->unit);
+			return -1;
+		}
+		*out = (long long)(*out * from) / (long long)to;
+	}
+	if (check && (*out < f->min || *out > f->max) &&
+	    !(*out == 0 && (f->flags & (WQF_FIELD_AUTO | WQF_FIELD_ZERO_DEFAULT)))) {
+		fprintf(stderr, "wqfault: --%s: %lld outside %lld..%lld%s\n", f->name, *out,
+			f->min, f->max,
+			f->flags & (WQF_FIELD_AUTO | WQF_FIELD_ZERO_DEFAULT) ? " (or 0)" : "");
+		return -1;
 	}
 	return 0;
 }
 
-static const char *const hang_ends[] = { "not-held", "deadline", "released", "aborted" };
-
-/* The keys of every scenario's JSON line: struct wqf_run's own fields. */
-static void json_head(const struct wqf_run *r, const char *scn, const char *variant)
+/*
+ * Apply option @a ("--name=value", or "--bit" for a flag bit by its name)
+ * to @run: 1 applied, 0 not a field option, -1 a bad value (message
+ * printed). @check: refuse values outside the field's range.
+ */
+static int field_opt(const struct scn_tab *t, struct wqf_run *run, const char *a,
+		     bool check)
 {
-	printf("{\"scenario\":\"%s\",\"variant\":\"%s\",\"verdict\":\"%s\",",
-	       scn, variant, verdict_name(r->verdict));
-	printf("\"run_id\":%llu,\"elapsed_us\":%llu,\"verdict_us\":%llu,",
-	       (unsigned long long)r->run_id, (unsigned long long)r->elapsed_us,
-	       (unsigned long long)r->verdict_us);
-	printf("\"stall_timeout_ms\":%u,\"flags\":%u,", r->stall_timeout_ms, r->flags);
-	printf("\"hang_ms\":%u,\"held_ms\":%u,\"hang_end\":\"%s\",", r->hang.hang_ms,
-	       r->hang.held_ms, name_of(hang_ends, ARRAY_SIZE(hang_ends), r->hang.end));
+	unsigned int fi;
+	const struct wqf_field_info *f;
+	const char *w = a + 2, *eq;
+	size_t n;
+	long long v;
+	int bit;
+
+	if (strncmp(a, "--", 2))
+		return 0;
+	eq = strchr(w, '=');
+	n = eq ? (size_t)(eq - w) : strlen(w);
+	/* A flag bit on its own: --hang, --highpri, --no-lockdep */
+	for (fi = 0; (f = field_nth(t, fi)); fi++) {
+		if (eq || !(f->flags & WQF_FIELD_IN) || f->type != WQF_FIELD_FLAGS)
+			continue;
+		bit = name_index(f, w, n);
+		if (bit >= 0) {
+			field_set(t, f, run, field_get(t, f, run) | (1LL << bit));
+			return 1;
+		}
+	}
+	for (fi = 0; (f = field_nth(t, fi)); fi++) {
+		if (!(f->flags & WQF_FIELD_IN) || !opt_is(w, n, f))
+			continue;
+		if (!eq) {
+			fprintf(stderr, "wqfault: --%.*s needs a value\n", (int)n, w);
+			return -1;
+		}
+		if (parse_value(f, eq + 1, check, &v))
+			return -1;
+		field_set(t, f, run, v);
+		return 1;
+	}
+	return 0;
 }
 
-/* The first line of every scenario's human output, and the hang if held. */
-static void human_head(const struct wqf_run *r, const char *scn, const char *variant)
+static void print_usage(FILE *f)
 {
-	printf("%s %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
-	       scn, variant, verdict_name(r->verdict), r->verdict_us / 1000.0,
-	       (unsigned long long)r->run_id, r->elapsed_us / 1000.0);
-	if (r->hang.end != WQF_HANG_NOT_HELD)
-		printf("  hang mode: held %u ms after the verdict, ended by %s\n",
-		       r->hang.held_ms, name_of(hang_ends, ARRAY_SIZE(hang_ends), r->hang.end));
+	fprintf(f,
+		"usage: wqfault [--dev=PATH] COMMAND [ARGS]\n"
+		"       wqfault -h | --help | -V | --version\n"
+		"commands:\n"
+		"  version             the module's ABI version and features\n"
+		"  list                scenarios and their variants\n"
+		"  run SCENARIO [OPTS] run one scenario to its verdict;\n"
+		"                      `wqfault run SCENARIO --help` lists its knobs\n"
+		"  demo [LOAD OPTS]    starve: buggy and throttle under the same load, side by\n"
+		"                      side (starve's knobs but variant and throttle)\n"
+		"  sweep SCENARIO --KNOB=A..B [--KNOB2=C..D] [--variant=V1,V2] [OPTS]\n"
+		"                      one run per cell of the grid (first range: columns,\n"
+		"                      second: rows) and a table of verdicts; --json or\n"
+		"                      --csv for one record per cell\n"
+		"  timeline TRACE... [-o OUT.svg] [--summary]\n"
+		"                      draw runs recorded with run --trace (one panel\n"
+		"                      each): slots, parked items, verdict; --summary\n"
+		"                      prints what each panel shows at its verdict\n"
+		"  release             end the hold of every run in hang mode\n"
+		"  knobs               every scenario's knobs and results (reStructuredText)\n"
+		"  torture [--duration=S] [--seed=N] [--workers=N] [--no-hotplug] [--no-rmmod]\n"
+		"                      random runs, aborts, signals, closes, hang mode,\n"
+		"                      rmmod attempts and CPU hotplug; every verdict checked\n"
+		"                      against its knobs; exit 1 on any fault\n"
+		"  help                this text\n"
+		"run options besides the knobs:\n"
+		"  --variant=NAME          the scenario's variant (default: its first, buggy)\n"
+		"  --repeat=N              run N times; the exit status covers every run\n"
+		"  --expect=VERDICT        exit 1 unless every verdict is VERDICT\n"
+		"  --json                  one JSON object per run\n"
+		"  --fail-nth=N            write N to /proc/thread-self/fail-nth before each\n"
+		"                          run and say if the Nth fault site was reached\n"
+		"  --trace=FILE            record wqfault:* and workqueue:* events of the run\n"
+		"                          (tracefs) into FILE, for `wqfault timeline`\n");
 }
 
-static void starve_json(const struct wqf_run *r, const char *variant)
+/* `wqfault run SCENARIO --help`: the knobs, from the module's table. */
+static void print_knobs(const struct scn_tab *t)
 {
-	const struct wqf_starve *k = &r->starve;
+	unsigned int fi;
+	const struct wqf_field_info *f;
+	unsigned int v;
+	char o[WQF_FIELD_NAME_LEN], arg[96];
 
-	json_head(r, "starve", variant);
-	printf("\"queue\":\"%s\",\"queue_flags\":%u,\"max_active\":%u,",
-	       queue_name(k->queue), k->queue_flags,
-	       k->max_active);
-	printf("\"requests\":%u,\"shares\":%u,\"cached\":%u,\"throttle\":%u,",
-	       k->requests, k->shares, k->cached, k->throttle);
-	printf("\"connect_delay_us\":%u,\"placement\":\"%s\",\"cpu\":%d,",
-	       k->connect_delay_us,
-	       name_of(placements, ARRAY_SIZE(placements), k->placement), k->cpu);
-	printf("\"connect_placement\":\"%s\",\"connect_cpu\":%d,",
-	       name_of(placements, ARRAY_SIZE(placements), k->connect_placement),
-	       k->connect_cpu);
-	printf("\"completed\":%u,\"hits\":%u,\"misses\":%u,\"timed_out\":%u,",
-	       k->completed, k->hits, k->misses, k->timed_out);
-	printf("\"connects\":%u,\"max_in_flight\":%u,\"mem_bytes\":%llu,",
-	       k->connects, k->max_in_flight, (unsigned long long)k->mem_bytes);
-	printf("\"diag_waiting\":%u,\"diag_parked_connects\":%u,\"diag_parked_requests\":%u,",
-	       k->diag_waiting, k->diag_parked_connects, k->diag_parked_requests);
-	printf("\"diag_cpu\":%d,\"diag_node\":%d,\"diag_congested\":%u,",
-	       k->diag_cpu, k->diag_node, k->diag_congested);
-	printf("\"confirm\":\"%s\",\"oldest_parked_ms\":%u}\n",
-	       name_of(confirms, ARRAY_SIZE(confirms), k->confirm),
-	       k->oldest_parked_ms);
-}
+	printf("usage: wqfault run %s [--variant=V] [--KNOB=VALUE ...] [run options]\n",
+	       t->info.name);
+	printf("variants:");
+	for (v = 0; v < t->info.nr_variants && v < WQF_MAX_VARIANTS; v++)
+		printf(" %s", t->info.variants[v]);
+	printf("\nknobs (from the module's field table):\n");
+	for (fi = 0; (f = field_nth(t, fi)); fi++) {
+		if (!(f->flags & WQF_FIELD_IN))
+			continue;
+		opt_name(o, sizeof(o), f->name);
+		if (f->type == WQF_FIELD_ENUM || f->type == WQF_FIELD_FLAGS) {
+			size_t n = 0;
+			unsigned int i;
 
-static void starve_human(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_starve *k = &r->starve;
-
-	human_head(r, "starve", variant);
-	printf("  queue %s%s%s max_active %u; requests %u, shares %u (%u cached)",
-	       queue_name(k->queue),
-	       k->queue_flags & WQF_QF_HIGHPRI ? "+highpri" : "",
-	       k->queue_flags & WQF_QF_MEM_RECLAIM ? "+mem_reclaim" : "",
-	       k->max_active, k->requests, k->shares, k->cached);
-	if (k->throttle)
-		printf(", throttle %u", k->throttle);
-	printf("\n  completed %u, hits %u, misses %u, timed out %u, connects %u,",
-	       k->completed, k->hits, k->misses, k->timed_out, k->connects);
-	printf(" max in flight %u\n", k->max_in_flight);
-	if (r->verdict == WQF_VERDICT_DEADLOCK) {
-		printf("  diagnosis: %u requests hold slots waiting for a connect;",
-		       k->diag_waiting);
-		printf(" %u connects and %u requests parked by the kernel (inactive)\n",
-		       k->diag_parked_connects, k->diag_parked_requests);
-		printf("             starved accounting: %s%d, node %d;",
-		       k->diag_cpu >= 0 ? "cpu " : "unbound/ordered, cpu ",
-		       k->diag_cpu, k->diag_node);
-		printf(" workqueue_congested=%u; oldest parked connect %u ms\n",
-		       k->diag_congested, k->oldest_parked_ms);
-		if (r->flags & WQF_RUN_CONFIRM)
-			printf("             confirm (max_active + 1): %s\n",
-			       name_of(confirms, ARRAY_SIZE(confirms), k->confirm));
+			for (i = 0; i < f->nr_names && n < sizeof(arg) - 20; i++) {
+				if (!f->names[i][0])
+					continue;
+				if (f->type == WQF_FIELD_FLAGS && f >= t->c &&
+				    f < t->c + CLI_MAX_FIELDS &&
+				    !((t->info.flags | WQF_RUN_DRY_RUN) & (1U << i)))
+					continue;
+				n += snprintf(arg + n, sizeof(arg) - n, "%s%s",
+					      n ? (f->type == WQF_FIELD_ENUM ? "|" : ",") : "",
+					      f->names[i]);
+			}
+			printf("  --%s=%s\n", o, arg);
+			if (f->type == WQF_FIELD_ENUM)
+				printf("      %s (default %s)\n", f->help,
+				       f->def < f->nr_names ? f->names[f->def] : "?");
+			else
+				printf("      %s; each also as --NAME\n", f->help);
+			continue;
+		}
+		printf("  --%s=N%s%s\n", o, f->unit[0] ? " " : "", f->unit);
+		printf("      %s (%lld..%lld, default %lld)\n", f->help, f->min, f->max,
+		       f->def);
 	}
 }
 
-static void lockcb_json(const struct wqf_run *r, const char *variant)
+/* JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(const char *s, size_t max)
 {
-	const struct wqf_lockcb *k = &r->lockcb;
+	size_t i;
 
-	json_head(r, "lockcb", variant);
-	printf("\"lock\":\"%s\",\"path\":\"%s\",",
-	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
-	       name_of(lockcb_paths, ARRAY_SIZE(lockcb_paths), k->path));
-	printf("\"sessions\":%u,\"expired\":%u,\"idle_ms\":%u,",
-	       k->sessions, k->expired, k->idle_ms);
-	printf("\"bystanders\":%u,\"closers\":%u,", k->bystanders, k->closers);
-	printf("\"completed\":%u,\"double_completions\":%u,\"lost\":%u,\"bystanders_run\":%u,",
-	       k->completed, k->double_completions, k->lost, k->bystanders_run);
-	printf("\"bystander_max_delay_us\":%llu,\"bystander_mean_delay_us\":%llu,",
-	       (unsigned long long)k->bystander_max_delay_us,
-	       (unsigned long long)k->bystander_mean_delay_us);
-	printf("\"diag_session\":%u,\"diag_holder_pid\":%u,",
-	       k->diag_session, k->diag_holder_pid);
-	printf("\"diag_waiter_pid\":%u,\"diag_recursive\":%u}\n",
-	       k->diag_waiter_pid, k->diag_recursive);
+	putchar('"');
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
 }
 
-static void lockcb_human(const struct wqf_run *r, const char *variant)
+static void json_field(const struct scn_tab *t, const struct wqf_field_info *f,
+		       const struct wqf_run *run)
 {
-	const struct wqf_lockcb *k = &r->lockcb;
+	const char *at = field_at(t, f, run);
+	long long v = f->type == WQF_FIELD_STRING ? 0 : field_get(t, f, run);
+	unsigned int i, n = 0;
 
-	human_head(r, "lockcb", variant);
-	printf("  %s, completion path %s; %u sessions (%u expired, %u closed by a client)\n",
-	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
-	       name_of(lockcb_paths, ARRAY_SIZE(lockcb_paths), k->path),
-	       k->sessions, k->expired, k->closers);
-	printf("  completed %u, twice %u, lost %u;", k->completed,
-	       k->double_completions, k->lost);
-	printf(" bystanders run %u, waited up to %.1f ms (mean %.1f)\n",
-	       k->bystanders_run, k->bystander_max_delay_us / 1000.0,
-	       k->bystander_mean_delay_us / 1000.0);
-	if (r->verdict != WQF_VERDICT_DEADLOCK)
-		return;
-	printf("  diagnosis: session %u's completion could not get the %s",
-	       k->diag_session, name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock));
-	printf(" held by pid %u (%s)\n", k->diag_holder_pid,
-	       k->diag_recursive ? "the completing task itself: recursion" :
-	       "another task, which waits for this one");
+	printf(",\"%s\":", f->name);
+	switch (f->type) {
+	case WQF_FIELD_ENUM:
+		json_str(v >= 0 && v < f->nr_names ? f->names[v] : "?", WQF_NAME_LEN);
+		break;
+	case WQF_FIELD_STRING:
+		putchar('[');
+		for (i = 0; i < f->count; i++) {
+			if (!at[i * f->width])
+				continue;
+			if (n++)
+				putchar(',');
+			json_str(at + i * f->width, f->width);
+		}
+		putchar(']');
+		break;
+	case WQF_FIELD_U64:
+		printf("%llu", (unsigned long long)v);
+		break;
+	default:
+		printf("%lld", v);
+	}
 }
 
-static int leak_opt(const char *a, struct run_opts *o)
+static void print_json(const struct scn_tab *t, const struct wqf_run *run,
+		       const char *variant)
 {
-	struct wqf_leak *k = &o->run.leak;
-	const struct num_opt nums[] = {
-		{ "--senders", 0, UINT_MAX, &k->senders, 1 },
-		{ "--buffers", 0, UINT_MAX, &k->buffers, 1 },
-		{ "--retry-delay-ms", 0, UINT_MAX, &k->retry_delay_ms, 1 },
-		{ "--close-retries", 0, UINT_MAX, &k->close_retries, 1 },
-		{ "--close-backoff-us", 0, UINT_MAX, &k->close_backoff_us, 1 },
-		{ "--fault-write-at", 0, UINT_MAX, &k->fault_write_at, 1 },
-		{ "--fault-close", 0, UINT_MAX, &k->fault_close, 1 },
-		{ "--fault-connect", 0, UINT_MAX, &k->fault_connect, 1 },
-	};
-	int r;
+	unsigned int fi;
+	const struct wqf_field_info *f;
 
-	r = parse_num(a, nums, ARRAY_SIZE(nums));
-	if (r)
-		return r;
-	return parse_flag(a, "--fault-attr", o, WQF_RUN_FAULT_ATTR);
+	printf("{\"scenario\":");
+	json_str(t->info.name, WQF_NAME_LEN);
+	printf(",\"variant\":");
+	json_str(variant, WQF_NAME_LEN);
+	for (fi = 0; (f = field_nth(t, fi)); fi++)
+		json_field(t, f, run);
+	printf("}\n");
 }
 
-static void leak_init(struct run_opts *o)
+/* One field as "value unit" for people. */
+static void human_value(char *buf, size_t len, const struct scn_tab *t,
+			const struct wqf_field_info *f, const struct wqf_run *run)
 {
-	o->run.leak.senders = 1;
-	o->run.leak.buffers = 4;
-	o->run.leak.retry_delay_ms = 10;
-}
-
-static void leak_names(const struct wqf_leak *k, const char *sep)
-{
+	const char *at = field_at(t, f, run);
+	long long v = f->type == WQF_FIELD_STRING ? 0 : field_get(t, f, run);
+	size_t n = 0;
 	unsigned int i;
 
-	for (i = 0; i < k->leaked && i < WQF_LEAK_NAMES; i++)
-		printf("%s\"%s\"", i ? sep : "", k->leaked_names[i]);
-}
-
-static void leak_json(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_leak *k = &r->leak;
-
-	json_head(r, "leak", variant);
-	printf("\"senders\":%u,\"buffers\":%u,\"retry_delay_ms\":%u,",
-	       k->senders, k->buffers, k->retry_delay_ms);
-	printf("\"close_retries\":%u,\"close_backoff_us\":%u,",
-	       k->close_retries, k->close_backoff_us);
-	printf("\"fault_write_at\":%u,\"fault_close\":%u,\"fault_connect\":%u,",
-	       k->fault_write_at, k->fault_close, k->fault_connect);
-	printf("\"opened\":%u,\"written\":%u,\"write_faults\":%u,\"connect_faults\":%u,",
-	       k->opened, k->written, k->write_faults, k->connect_faults);
-	printf("\"close_attempts\":%u,\"close_faults\":%u,\"torn_down\":%u,",
-	       k->close_attempts, k->close_faults, k->torn_down);
-	printf("\"retries\":%u,\"retries_ok\":%u,\"retries_busy\":%u,",
-	       k->retries, k->retries_ok, k->retries_busy);
-	printf("\"sites\":%u,\"sites_failed\":%u,\"leaked\":%u,\"leaked_names\":[",
-	       k->sites, k->sites_failed, k->leaked);
-	leak_names(k, ",");
-	printf("]}\n");
-}
-
-static void leak_human(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_leak *k = &r->leak;
-
-	human_head(r, "leak", variant);
-	printf("  %u senders x %u buffers; opened %u, written %u; faults: write %u,",
-	       k->senders, k->buffers, k->opened, k->written, k->write_faults);
-	printf(" connect %u, close %u of %u attempts\n", k->connect_faults,
-	       k->close_faults, k->close_attempts);
-	if (r->flags & WQF_RUN_FAULT_ATTR)
-		printf("  fault_attr: %u sites decided, %u chosen to fail\n",
-		       k->sites, k->sites_failed);
-	printf("  retries %u: %u succeeded, %u refused with EBUSY; torn down %u\n",
-	       k->retries, k->retries_ok, k->retries_busy, k->torn_down);
-	if (!k->leaked)
-		return;
-	printf("  leaked %u entr%s: ", k->leaked, k->leaked == 1 ? "y" : "ies");
-	leak_names(k, ", ");
-	printf("%s\n", k->leaked > WQF_LEAK_NAMES ? ", ..." : "");
-}
-
-static const char *const mux_waits[] = { "nothing", "a credit", "a resource" };
-
-static int mux_opt(const char *a, struct run_opts *o)
-{
-	struct wqf_mux *k = &o->run.mux;
-	const struct num_opt nums[] = {
-		{ "--max-mux", 0, UINT_MAX, &k->max_mux, 1 },
-		{ "--threads", 0, UINT_MAX, &k->threads, 1 },
-		{ "--resources", 0, UINT_MAX, &k->resources, 1 },
-		{ "--window-us", 0, UINT_MAX - 1, &k->window_us, 1 },
-	};
-
-	return parse_num(a, nums, ARRAY_SIZE(nums));
-}
-
-static void mux_init(struct run_opts *o)
-{
-	o->run.mux.max_mux = 1;
-	o->run.mux.threads = 2;
-	o->run.mux.resources = 1;
-	o->run.mux.window_us = UINT_MAX;	/* not given */
-}
-
-/* Default window: 50 ms, or half the stall timeout if that is shorter. */
-static void mux_finish(struct run_opts *o)
-{
-	unsigned int stall = o->run.stall_timeout_ms ? o->run.stall_timeout_ms : 1000;
-
-	if (o->run.mux.window_us == UINT_MAX)
-		o->run.mux.window_us = stall / 2 < 50 ? stall / 2 * 1000 : 50000;
-}
-
-static void mux_json(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_mux *k = &r->mux;
-
-	json_head(r, "mux", variant);
-	printf("\"max_mux\":%u,\"threads\":%u,\"resources\":%u,\"window_us\":%u,",
-	       k->max_mux, k->threads, k->resources, k->window_us);
-	printf("\"credits\":%u,\"credits_needed\":%u,\"completed\":%u,",
-	       k->credits, k->credits_needed, k->completed);
-	printf("\"writebacks\":%u,\"logoffs\":%u,\"timed_out\":%u,",
-	       k->writebacks, k->logoffs, k->timed_out);
-	printf("\"credit_waits\":%u,\"backoffs\":%u,\"max_credits_in_use\":%u,",
-	       k->credit_waits, k->backoffs, k->max_credits_in_use);
-	printf("\"unreleased\":%u,\"diag_cycle\":%u,", k->unreleased, k->diag_cycle);
-	printf("\"diag_credit_thread\":%d,\"diag_credit_pid\":%u,\"diag_credit_waits\":\"%s\",",
-	       k->diag_credit_thread, k->diag_credit_pid,
-	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_credit_waits));
-	printf("\"diag_resource\":%d,\"diag_resource_thread\":%d,\"diag_resource_pid\":%u,",
-	       k->diag_resource, k->diag_resource_thread, k->diag_resource_pid);
-	printf("\"diag_resource_waits\":\"%s\",\"diag_credits_free\":%u,",
-	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_resource_waits),
-	       k->diag_credits_free);
-	printf("\"diag_credits_held\":%u,\"diag_credit_waiters\":%u,",
-	       k->diag_credits_held, k->diag_credit_waiters);
-	printf("\"diag_resource_waiters\":%u}\n", k->diag_resource_waiters);
-}
-
-static void mux_human(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_mux *k = &r->mux;
-
-	human_head(r, "mux", variant);
-	printf("  max_mux %u (%u credits in the pool, %u needed at once); %u threads:",
-	       k->max_mux, k->credits, k->credits_needed, k->threads);
-	printf(" %u writers, %u logoff; race window %u us\n", k->resources,
-	       k->threads - k->resources, k->window_us);
-	printf("  completed %u, write-backs %u, logoffs %u, timed out %u;",
-	       k->completed, k->writebacks, k->logoffs, k->timed_out);
-	printf(" waited for a credit %u, backed off %u, credits in use at most %u\n",
-	       k->credit_waits, k->backoffs, k->max_credits_in_use);
-	if (r->verdict != WQF_VERDICT_DEADLOCK)
-		return;
-	printf("  diagnosis: thread %d (pid %u) holds a credit and waits for %s %d;\n",
-	       k->diag_credit_thread, k->diag_credit_pid,
-	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_credit_waits),
-	       k->diag_resource);
-	printf("             thread %d (pid %u) holds resource %d and waits for %s;\n",
-	       k->diag_resource_thread, k->diag_resource_pid, k->diag_resource,
-	       name_of(mux_waits, ARRAY_SIZE(mux_waits), k->diag_resource_waits));
-	printf("             %s: %u of %u credits free, %u held by resource waiters,",
-	       k->diag_cycle ? "a cycle" : "no cycle", k->diag_credits_free,
-	       k->credits, k->diag_credits_held);
-	printf(" %u threads wait for a credit\n", k->diag_credit_waiters);
-}
-
-static const char *const abba_modes[] = { "trigger", "race" };
-
-static const char *const abba_resources[] = { "same", "different" };
-
-static int abba_opt(const char *a, struct run_opts *o)
-{
-	struct wqf_abba *k = &o->run.abba;
-	const struct num_opt nums[] = {
-		{ "--clients", 0, UINT_MAX, &k->clients, 1 },
-		{ "--race-window-us", 0, UINT_MAX, &k->race_window_us, 1 },
-		{ "--iterations", 0, UINT_MAX, &k->iterations, 1 },
-	};
-	int r;
-
-	r = parse_num(a, nums, ARRAY_SIZE(nums));
-	if (!r)
-		r = parse_word(a, "--mode", abba_modes, ARRAY_SIZE(abba_modes), &k->mode);
-	if (!r)
-		r = parse_word(a, "--resource", abba_resources,
-			       ARRAY_SIZE(abba_resources), &k->resource);
-	if (!r)
-		r = parse_word(a, "--lock", lock_kinds, ARRAY_SIZE(lock_kinds), &k->lock);
-	if (r)
-		return r;
-	return parse_flag(a, "--no-lockdep", o, WQF_RUN_NO_LOCKDEP);
-}
-
-static void abba_init(struct run_opts *o)
-{
-	o->run.abba.clients = 2;
-}
-
-static void abba_finish(struct run_opts *o)
-{
-	struct wqf_abba *k = &o->run.abba;
-
-	if (!k->iterations)
-		k->iterations = k->mode == WQF_ABBA_RACE ? 1000 : 1;
-}
-
-static void abba_json(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_abba *k = &r->abba;
-
-	json_head(r, "abba", variant);
-	printf("\"mode\":\"%s\",\"clients\":%u,",
-	       name_of(abba_modes, ARRAY_SIZE(abba_modes), k->mode), k->clients);
-	printf("\"resource\":\"%s\",\"lock\":\"%s\",\"race_window_us\":%u,",
-	       name_of(abba_resources, ARRAY_SIZE(abba_resources), k->resource),
-	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock), k->race_window_us);
-	printf("\"iterations\":%u,\"completed\":%u,\"cycles\":%u,\"timed_out\":%u,",
-	       k->iterations, k->completed, k->cycles, k->timed_out);
-	printf("\"first_cycle_us\":%llu,\"diag_cycle\":%u,\"diag_resource\":%u,",
-	       (unsigned long long)k->first_cycle_us, k->diag_cycle, k->diag_resource);
-	printf("\"diag_iteration\":%u,\"diag_client\":%u,\"diag_client_pid\":%u,",
-	       k->diag_iteration, k->diag_client, k->diag_client_pid);
-	printf("\"diag_redir\":%u,\"diag_redir_pid\":%u,\"diag_waiter_pid\":%u}\n",
-	       k->diag_redir, k->diag_redir_pid, k->diag_waiter_pid);
-}
-
-static void abba_human(const struct wqf_run *r, const char *variant)
-{
-	const struct wqf_abba *k = &r->abba;
-
-	human_head(r, "abba", variant);
-	printf("  %s mode, %u clients on %s resource%s, %s, race window %u us, %u iterations\n",
-	       name_of(abba_modes, ARRAY_SIZE(abba_modes), k->mode), k->clients,
-	       k->resource == WQF_ABBA_SAME ? "the same" : "different",
-	       k->resource == WQF_ABBA_SAME ? "" : "s",
-	       name_of(lock_kinds, ARRAY_SIZE(lock_kinds), k->lock),
-	       k->race_window_us, k->iterations);
-	printf("  opens completed %u, cycles closed %u, waits timed out %u\n",
-	       k->completed, k->cycles, k->timed_out);
-	if (!k->diag_cycle) {
-		if (r->verdict == WQF_VERDICT_DEADLOCK)
-			printf("  diagnosis: pid %u stalled on resource %u; no cycle found\n",
-			       k->diag_waiter_pid, k->diag_resource);
-		return;
+	buf[0] = '\0';
+	switch (f->type) {
+	case WQF_FIELD_ENUM:
+		snprintf(buf, len, "%s", v >= 0 && v < f->nr_names ? f->names[v] : "?");
+		break;
+	case WQF_FIELD_FLAGS:
+		for (i = 0; i < 32 && n < len; i++)
+			if (v & (1LL << i))
+				n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+					      i < f->nr_names && f->names[i][0] ?
+					      f->names[i] : "?");
+		if (!n)
+			snprintf(buf, len, "none");
+		break;
+	case WQF_FIELD_STRING:
+		for (i = 0; i < f->count && at[i * f->width] && n < len; i++)
+			n += snprintf(buf + n, len - n, "%s%.*s", i ? "," : "",
+				      (int)f->width, at + i * f->width);
+		break;
+	case WQF_FIELD_U64:
+		snprintf(buf, len, "%llu%s%s", (unsigned long long)v,
+			 f->unit[0] ? " " : "", f->unit);
+		break;
+	default:
+		snprintf(buf, len, "%lld%s%s", v, f->unit[0] ? " " : "", f->unit);
 	}
-	printf("  diagnosis: AB-BA on resource %u, iteration %u (first at %.1f ms):\n",
-	       k->diag_resource, k->diag_iteration, k->first_cycle_us / 1000.0);
-	printf("    client %u (pid %u) holds the referral lock,", k->diag_client,
-	       k->diag_client_pid);
-	printf(" waits for the connection lock\n");
-	printf("    redirector %u (pid %u) holds the connection lock,", k->diag_redir,
-	       k->diag_redir_pid);
-	printf(" waits for the referral lock\n");
 }
 
-struct scn_cli {
-	const char *name;
-	void (*init)(struct run_opts *o);
-	int (*opt)(const char *a, struct run_opts *o);
-	void (*finish)(struct run_opts *o);
-	void (*human)(const struct wqf_run *r, const char *variant);
-	void (*json)(const struct wqf_run *r, const char *variant);
-};
+/*
+ * The human table: a headline, the knobs as the module took them, then one
+ * row per result with its help; results that mean something only at a
+ * stall (WQF_FIELD_DIAG) under "diagnosis", at a DEADLOCK only.
+ */
+static void print_human(const struct scn_tab *t, const struct wqf_run *run,
+			const char *variant)
+{
+	unsigned int fi;
+	const struct wqf_field_info *f;
+	char val[160], o[WQF_FIELD_NAME_LEN + 200];
+	size_t col = 9;
+	int diag;
 
-static const struct scn_cli scn_clis[] = {
-	{ "starve", starve_init, starve_opt, starve_finish, starve_human, starve_json },
-	{ "lockcb", lockcb_init, lockcb_opt, NULL, lockcb_human, lockcb_json },
-	{ "abba", abba_init, abba_opt, abba_finish, abba_human, abba_json },
-	{ "mux", mux_init, mux_opt, mux_finish, mux_human, mux_json },
-	{ "leak", leak_init, leak_opt, NULL, leak_human, leak_json },
-};
+	printf("%s %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
+	       t->info.name, variant, verdict_name(run->verdict), run->verdict_us / 1000.0,
+	       (unsigned long long)run->run_id, run->elapsed_us / 1000.0);
+	for (fi = 0; (f = field_nth(t, fi)); fi++)
+		if (!strcmp(f->name, "hang_end") && field_get(t, f, run) != WQF_HANG_NOT_HELD) {
+			human_value(val, sizeof(val), t, f, run);
+			printf("  hang mode: held %u ms after the verdict, ended by %s\n",
+			       run->hang.held_ms, val);
+		}
+	printf("  knobs:");
+	for (unsigned int i = 0; i < t->info.nr_fields; i++) {
+		f = &t->f[i];
+		if (!(f->flags & WQF_FIELD_IN))
+			continue;
+		human_value(val, sizeof(val), t, f, run);
+		snprintf(o, sizeof(o), " %s=%s", f->name, val);
+		for (char *sp = strchr(o + 1, ' '); sp; sp = strchr(sp, ' '))
+			memmove(sp, sp + 1, strlen(sp));	/* 10 ms: 10ms */
+		if (col + strlen(o) > 78) {
+			printf("\n        ");
+			col = 8;
+		}
+		col += printf("%s", o);
+	}
+	printf("\n");
+	for (diag = 0; diag < 2; diag++) {
+		if (diag && run->verdict != WQF_VERDICT_DEADLOCK)
+			break;
+		if (diag)
+			printf("  diagnosis, at the stall:\n");
+		for (unsigned int i = 0; i < t->info.nr_fields; i++) {
+			f = &t->f[i];
+			if (!(f->flags & WQF_FIELD_OUT) || !(f->flags & WQF_FIELD_DIAG) != !diag)
+				continue;
+			human_value(val, sizeof(val), t, f, run);
+			printf("  %-24s %-14s %s\n", f->name, val, f->help);
+		}
+	}
+}
 
 /*
  * Longer names the CLI takes for variants whose ABI name had to be short
@@ -902,6 +668,101 @@ static int variant_index(const struct wqf_scenario_info *info, const char *vname
 	fprintf(stderr, "wqfault: %s has no variant '%s' (see: wqfault list)\n",
 		info->name, vname);
 	return -1;
+}
+
+static const char *opt_str(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, name, n) || arg[n] != '=' ? NULL : arg + n + 1;
+}
+
+/* Parse "--name=value" into a number; 1 on match, -1 on a bad value. */
+static int opt_num(const char *arg, const char *name, long long lo, long long hi,
+		   long long *out)
+{
+	const char *s = opt_str(arg, name);
+	char *end;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	*out = strtoll(s, &end, 0);
+	if (errno || end == s || *end || *out < lo || *out > hi) {
+		fprintf(stderr, "wqfault: bad value in %s\n", arg);
+		return -1;
+	}
+	return 1;
+}
+
+struct run_opts {
+	struct wqf_run run;
+	const char *variant;
+	int json;
+	int expect;
+	long long repeat;
+	long long fail_nth;	/* 0: leave /proc/thread-self/fail-nth alone */
+	const char *trace;	/* --trace=FILE */
+	char title[512];	/* the command line, for the trace file */
+};
+
+/*
+ * Fill @o for a run of @t from @argv: the knobs at their defaults, then
+ * each option. 0, 2 on a usage error (message printed), or 3 after --help.
+ */
+static int parse_run(const struct scn_tab *t, int argc, char **argv,
+		     struct run_opts *o)
+{
+	const char *s;
+	int i, r;
+
+	memset(o, 0, sizeof(*o));
+	o->repeat = 1;
+	run_defaults(t, &o->run);
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			print_knobs(t);
+			return 3;
+		}
+		r = field_opt(t, &o->run, a, true);
+		if (!r)
+			r = opt_num(a, "--repeat", 1, 1000000, &o->repeat);
+		if (!r)
+			r = opt_num(a, "--fail-nth", 0, INT_MAX, &o->fail_nth);
+		if (r < 0)
+			return 2;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if (opt_str(a, "--trace")) {
+			o->trace = opt_str(a, "--trace");
+		} else if (opt_str(a, "--variant")) {
+			o->variant = opt_str(a, "--variant");
+		} else if (opt_str(a, "--expect")) {
+			s = opt_str(a, "--expect");
+			for (o->expect = ARRAY_SIZE(verdicts) - 1; o->expect > 0; o->expect--)
+				if (!strcmp(verdicts[o->expect], s))
+					break;
+			if (o->expect < 1) {
+				fprintf(stderr, "wqfault: unknown verdict '%s'\n", s);
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "wqfault: unknown option '%s' (see: %s)\n", a,
+				"wqfault run SCENARIO --help");
+			return 2;
+		}
+	}
+	s = o->variant ? o->variant : t->info.variants[0];
+	r = variant_index(&t->info, s);
+	if (r < 0)
+		return 2;
+	o->variant = t->info.variants[r];
+	o->run.variant = r;
+	return 0;
 }
 
 /*
@@ -941,22 +802,15 @@ static int fail_nth_done(int nfd)
 	return n > 0 && strtol(buf, NULL, 10) == 0;
 }
 
-static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *info,
-		  const struct scn_cli *sc)
+static int do_run(int fd, struct run_opts *o, const struct scn_tab *t)
 {
-	const char *vname = o->variant ? o->variant : "buggy";
-	int v = variant_index(info, vname), rc = 0;
 	long long i;
+	int rc = 0;
 
-	if (v < 0)
-		return 2;
 	if (o->trace && o->repeat != 1) {
 		fprintf(stderr, "wqfault: --trace records one run: no --repeat\n");
 		return 2;
 	}
-	o->run.size = sizeof(o->run);
-	o->run.scenario = info->id;
-	o->run.variant = v;
 	for (i = 0; i < o->repeat; i++) {
 		struct wqf_run r = o->run;
 		int nfd = -1, err;
@@ -975,14 +829,14 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 		if (o->trace && trace_save(o->trace, o->title))
 			rc = 1;
 		if (err) {
-			fprintf(stderr, "wqfault: run %s: %s\n", info->name,
-				strerror(err));
+			fprintf(stderr, "wqfault: run %s: %s%s\n", t->info.name, strerror(err),
+				err == EINVAL ? " (the kernel log names the knob)" : "");
 			return 1;
 		}
 		if (o->json)
-			sc->json(&r, vname);
+			print_json(t, &r, o->variant);
 		else
-			sc->human(&r, vname);
+			print_human(t, &r, o->variant);
 		if (o->expect > 0 && (int)r.verdict != o->expect) {
 			fprintf(stderr, "wqfault: expected %s, got %s\n",
 				verdicts[o->expect], verdict_name(r.verdict));
@@ -992,38 +846,9 @@ static int do_run(int fd, struct run_opts *o, const struct wqf_scenario_info *in
 	return rc;
 }
 
-/* The CLI entry of scenario @name, or NULL with a message. */
-static const struct scn_cli *scn_cli_of(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(scn_clis); i++)
-		if (!strcmp(name, scn_clis[i].name))
-			return &scn_clis[i];
-	fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n", name);
-	return NULL;
-}
-
-/* Fill @o from the options @argv of scenario @sc; 0 or 2 (usage error). */
-static int prepare_run(const struct scn_cli *sc, int argc, char **argv,
-		       struct run_opts *o)
-{
-	int rc;
-
-	memset(o, 0, sizeof(*o));
-	o->repeat = 1;
-	sc->init(o);
-	rc = parse_run(argc, argv, o, sc->opt);
-	if (!rc)
-		if (sc->finish)	/* NULL: the options need no resolving */
-			sc->finish(o);
-	return rc;
-}
-
 static int cmd_run(int argc, char **argv)
 {
-	const struct scn_cli *sc;
-	struct wqf_scenario_info info;
+	struct scn_tab *t;
 	struct run_opts o;
 	int i, fd, rc;
 
@@ -1031,23 +856,27 @@ static int cmd_run(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
-	sc = scn_cli_of(argv[0]);
-	if (!sc)
-		return 2;
-	rc = prepare_run(sc, argc - 1, argv + 1, &o);
+	fd = open_dev();
+	if (fd < 0)
+		return 1;
+	t = malloc(sizeof(*t));
+	rc = !t || load_tab(fd, argv[0], t) ? 1 : 0;
+	if (!rc)
+		rc = parse_run(t, argc - 1, argv + 1, &o);
+	if (rc == 3) {
+		rc = 0;
+		goto out;
+	}
 	if (rc)
-		return rc;
+		goto out;
 	snprintf(o.title, sizeof(o.title), "wqfault run");
 	for (i = 0; i < argc; i++)
 		if (!opt_str(argv[i], "--trace") &&
 		    strlen(o.title) + strlen(argv[i]) + 2 < sizeof(o.title))
 			strcat(strcat(o.title, " "), argv[i]);
-	fd = open_dev();
-	if (fd < 0)
-		return 1;
-	rc = find_scenario(fd, argv[0], &info);
-	if (!rc)
-		rc = do_run(fd, &o, &info, sc);
+	rc = do_run(fd, &o, t);
+out:
+	free(t);
 	close(fd);
 	return rc;
 }
@@ -1104,27 +933,22 @@ static int sweep_range(const char *a, struct sweep_axis *ax)
 	return 1;
 }
 
-static int sweep_cell_run(int fd, const struct scn_cli *sc,
-			  const struct wqf_scenario_info *info, char **fixed,
+static int sweep_cell_run(int fd, const struct scn_tab *t, char **fixed,
 			  int nfixed, const struct sweep_axis *axes, int naxes,
 			  struct sweep_cell *c, const char *vname)
 {
-	char opt[SWEEP_MAX_AXES][80], *argv[64];
 	struct run_opts o;
-	int i, n = 0;
+	char opt[200];
+	int i;
 
-	for (i = 0; i < nfixed && n < 60; i++)
-		argv[n++] = fixed[i];
-	for (i = 0; i < naxes; i++) {
-		snprintf(opt[i], sizeof(opt[i]), "%s=%lld", axes[i].name,
-			 i == 0 ? c->x : c->y);
-		argv[n++] = opt[i];
-	}
-	if (prepare_run(sc, n, argv, &o))
+	if (parse_run(t, nfixed, fixed, &o))
 		return 2;
-	o.run.size = sizeof(o.run);
-	o.run.scenario = info->id;
-	o.run.variant = variant_index(info, vname);
+	for (i = 0; i < naxes; i++) {
+		snprintf(opt, sizeof(opt), "%s=%lld", axes[i].name, i == 0 ? c->x : c->y);
+		if (field_opt(t, &o.run, opt, false) != 1)
+			return 2;
+	}
+	o.run.variant = variant_index(&t->info, vname);
 	c->r = o.run;
 	c->err = ioctl(fd, WQF_IOC_RUN, &c->r) ? errno : 0;
 	return 0;
@@ -1183,24 +1007,21 @@ static int cmd_sweep(int argc, char **argv)
 {
 	const char *variants[SWEEP_MAX_VARIANTS], *fmt = "table";
 	struct sweep_axis axes[SWEEP_MAX_AXES];
-	char *fixed[48], vlist[256] = "buggy", *save, *v;
-	struct wqf_scenario_info info;
-	struct sweep_cell *cells;
+	char *fixed[48], vlist[256] = "", *save, *v;
+	struct sweep_cell *cells = NULL;
+	struct scn_tab *t = NULL;
 	int i, r, naxes = 0, nfixed = 0, nvar = 0, fd = -1, rc = 0;
 	const char *term = getenv("TERM");
 	/* a live counter on a terminal; else a line per tenth of the grid */
 	int live = isatty(2) && term && strcmp(term, "dumb");
-	const struct scn_cli *sc;
 	size_t total, k = 0;
+	struct run_opts o;
 	long long x, y;
 
 	if (argc < 1) {
 		print_usage(stderr);
 		return 2;
 	}
-	sc = scn_cli_of(argv[0]);
-	if (!sc)
-		return 2;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -1229,10 +1050,7 @@ static int cmd_sweep(int argc, char **argv)
 		}
 		fixed[nfixed++] = argv[i];
 	}
-	for (v = strtok_r(vlist, ",", &save); v && nvar < SWEEP_MAX_VARIANTS;
-	     v = strtok_r(NULL, ",", &save))
-		variants[nvar++] = v;
-	if (!naxes || !nvar) {
+	if (!naxes) {
 		fprintf(stderr, "wqfault: sweep needs a range, e.g. --requests=1..32\n");
 		return 2;
 	}
@@ -1240,43 +1058,56 @@ static int cmd_sweep(int argc, char **argv)
 		axes[1].lo = 0;
 		axes[1].hi = 0;
 	}
-	total = nvar * (size_t)(axes[0].hi - axes[0].lo + 1) *
-		(size_t)(axes[1].hi - axes[1].lo + 1);
-	if (total > SWEEP_MAX_CELLS) {
-		fprintf(stderr, "wqfault: sweep: %zu cells, at most %d\n", total,
-			SWEEP_MAX_CELLS);
-		return 2;
-	}
-	/* Options are checked once, before any run: a typo is a usage error. */
-	{
-		struct run_opts o;
-
-		if (prepare_run(sc, nfixed, fixed, &o))
-			return 2;
-	}
-	cells = calloc(total, sizeof(*cells));
-	if (!cells) {
-		perror("wqfault: sweep");
-		return 1;
-	}
 	fd = open_dev();
-	if (fd < 0 || find_scenario(fd, argv[0], &info)) {
+	t = malloc(sizeof(*t));
+	if (fd < 0 || !t || load_tab(fd, argv[0], t)) {
 		rc = 1;
 		goto out;
 	}
-	for (i = 0; i < nvar; i++)
-		if (variant_index(&info, variants[i]) < 0) {
+	if (!vlist[0])
+		snprintf(vlist, sizeof(vlist), "%s", t->info.variants[0]);
+	for (v = strtok_r(vlist, ",", &save); v && nvar < SWEEP_MAX_VARIANTS;
+	     v = strtok_r(NULL, ",", &save))
+		variants[nvar++] = v;
+	total = nvar * (size_t)(axes[0].hi - axes[0].lo + 1) *
+		(size_t)(axes[1].hi - axes[1].lo + 1);
+	if (!nvar || total > SWEEP_MAX_CELLS) {
+		fprintf(stderr, "wqfault: sweep: %zu cells, at most %d\n", total,
+			SWEEP_MAX_CELLS);
+		rc = 2;
+		goto out;
+	}
+	/* Options and axes are checked once, before any run: a typo is a usage error. */
+	rc = parse_run(t, nfixed, fixed, &o);
+	for (i = 0; !rc && i < naxes; i++) {
+		char opt[200];
+
+		snprintf(opt, sizeof(opt), "%s=%lld", axes[i].name, axes[i].lo);
+		if (field_opt(t, &o.run, opt, false) != 1) {
+			fprintf(stderr, "wqfault: sweep: %s is no knob of %s\n", axes[i].name,
+				argv[0]);
 			rc = 2;
-			goto out;
 		}
+	}
+	for (i = 0; !rc && i < nvar; i++)
+		if (variant_index(&t->info, variants[i]) < 0)
+			rc = 2;
+	if (rc)
+		goto out;
+	cells = calloc(total, sizeof(*cells));
+	if (!cells) {
+		perror("wqfault: sweep");
+		rc = 1;
+		goto out;
+	}
 	for (i = 0; i < nvar; i++)
 		for (y = axes[1].lo; y <= axes[1].hi; y++)
 			for (x = axes[0].lo; x <= axes[0].hi; x++, k++) {
 				cells[k].variant = i;
 				cells[k].x = x;
 				cells[k].y = y;
-				if (sweep_cell_run(fd, sc, &info, fixed, nfixed, axes,
-						   naxes, &cells[k], variants[i])) {
+				if (sweep_cell_run(fd, t, fixed, nfixed, axes, naxes,
+						   &cells[k], variants[i])) {
 					rc = 2;
 					goto out;
 				}
@@ -1306,6 +1137,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	free(cells);
+	free(t);
 	return rc;
 }
 
@@ -1327,40 +1159,42 @@ static void row_f(const char *label, double a, double b)
 /* starve buggy and throttled under the same load, side by side. */
 static int cmd_demo(int argc, char **argv)
 {
-	struct wqf_scenario_info info;
-	struct wqf_run res[2];
 	const char *names[2] = { "buggy", "throttle" };
+	struct wqf_run res[2];
 	struct run_opts o;
+	struct scn_tab *t;
 	int fd, i, rc;
 
-	memset(&o, 0, sizeof(o));
-	o.demo = 1;
-	starve_init(&o);
-	rc = parse_run(argc, argv, &o, starve_opt);
-	if (rc)
-		return rc;
-	starve_finish(&o);
+	for (i = 0; i < argc; i++)
+		if (opt_str(argv[i], "--variant") || opt_str(argv[i], "--throttle") ||
+		    opt_str(argv[i], "--expect") || opt_str(argv[i], "--repeat") ||
+		    opt_str(argv[i], "--trace") || !strcmp(argv[i], "--json") ||
+		    !strcmp(argv[i], "--hang")) {
+			fprintf(stderr, "wqfault: '%s' is for run; demo picks the variants\n",
+				argv[i]);
+			return 2;
+		}
 	fd = open_dev();
 	if (fd < 0)
 		return 1;
-	if (find_scenario(fd, "starve", &info)) {
-		close(fd);
-		return 1;
-	}
-	for (i = 0; i < 2; i++) {
+	t = malloc(sizeof(*t));
+	rc = !t || load_tab(fd, "starve", t) ? 1 : parse_run(t, argc, argv, &o);
+	for (i = 0; !rc && i < 2; i++) {
 		res[i] = o.run;
-		res[i].size = sizeof(res[i]);
-		res[i].scenario = info.id;
 		res[i].variant = i == 0 ? WQF_STARVE_BUGGY : WQF_STARVE_THROTTLE;
 		if (ioctl(fd, WQF_IOC_RUN, &res[i])) {
 			fprintf(stderr, "wqfault: demo %s: %s\n", names[i], strerror(errno));
-			close(fd);
-			return 1;
+			rc = 1;
 		}
 	}
 	close(fd);
+	free(t);
+	if (rc)
+		return rc == 3 ? 0 : rc;
 	printf("starve: %u requests, queue %s, max_active %u, %u shares (%u cached)\n\n",
-	       res[0].starve.requests, queue_name(res[0].starve.queue),
+	       res[0].starve.requests,
+	       res[0].starve.queue == WQF_QUEUE_PERCPU ? "percpu" :
+	       res[0].starve.queue == WQF_QUEUE_ORDERED ? "ordered" : "unbound",
 	       res[0].starve.max_active, res[0].starve.shares, res[0].starve.cached);
 	printf("%-34s %-18s %-18s\n", "", "buggy", "throttle");
 	row_s("verdict", verdict_name(res[0].verdict), verdict_name(res[1].verdict));
@@ -1383,18 +1217,205 @@ static int cmd_demo(int argc, char **argv)
 	       res[1].verdict == WQF_VERDICT_COMPLETED ? 0 : 1;
 }
 
+/* A field's range and default as the reference prints them. */
+static void knob_range(char *buf, size_t len, const struct wqf_field_info *f)
+{
+	const char *zero = f->flags & WQF_FIELD_AUTO ? ", 0: derived" :
+			   f->flags & WQF_FIELD_ZERO_DEFAULT ? ", 0: the default" : "";
+
+	if (f->type == WQF_FIELD_ENUM || f->type == WQF_FIELD_FLAGS) {
+		size_t n = 0;
+		unsigned int i;
+
+		for (i = 0; i < f->nr_names && n < len; i++)
+			if (f->names[i][0])
+				n += snprintf(buf + n, len - n, "%s``%s``", n ? ", " : "",
+					      f->names[i]);
+		return;
+	}
+	snprintf(buf, len, "%lld to %lld%s%s%s", f->min, f->max, f->unit[0] ? " " : "",
+		 f->unit, zero);
+}
+
+static void knob_title(const char *title, char c)
+{
+	size_t i;
+
+	printf("\n%s\n", title);
+	for (i = 0; i < strlen(title); i++)
+		putchar(c);
+	printf("\n");
+}
+
+/* One reStructuredText table of knobs (@out 0) or results (@out 1). */
+static void knob_table(const char *scn, const struct wqf_field_info *fs, unsigned int n,
+		       int out)
+{
+	char range[400], o[WQF_FIELD_NAME_LEN], title[64];
+	const struct wqf_field_info *f;
+	unsigned int v;
+
+	snprintf(title, sizeof(title), "%s %s", scn, out ? "results" : "knobs");
+	knob_title(title, '-');
+	printf("\n.. list-table::\n   :header-rows: 1\n   :widths: 25 30 45\n\n");
+	printf("   * - %s\n     - %s\n     - Meaning\n", out ? "Key" : "Option",
+	       out ? "Unit" : "Values (default)");
+	for (v = 0; v < n; v++) {
+		f = &fs[v];
+		if (!(f->flags & (out ? WQF_FIELD_OUT : WQF_FIELD_IN)))
+			continue;
+		opt_name(o, sizeof(o), f->name);
+		if (out) {
+			printf("   * - ``%s``\n     -%s%s\n", f->name, f->unit[0] ? " " : "",
+			       f->unit);
+		} else {
+			knob_range(range, sizeof(range), f);
+			printf("   * - ``--%s``\n     - %s (", o, range);
+			if (f->type == WQF_FIELD_ENUM)
+				printf("``%s``", f->def < f->nr_names ? f->names[f->def] : "?");
+			else
+				printf("%lld", f->def);
+			printf(")\n");
+		}
+		printf("     - %s%s%s\n", f->help,
+		       f->flags & WQF_FIELD_BOUNDED ? " *bounded*" : "",
+		       f->flags & WQF_FIELD_DIAG ? " *diag*" : "");
+	}
+}
+
+/*
+ * `wqfault knobs`: every scenario's fields from the module's tables, as the
+ * reStructuredText page Documentation/knobs.rst (make check compares).
+ */
+static int cmd_knobs(int fd)
+{
+	struct scn_tab *t = malloc(sizeof(*t));
+	struct wqf_scenario_info info;
+	unsigned int i, v;
+
+	if (!t)
+		return 1;
+	printf(".. %s: GPL-2.0\n\n", "SPDX-License-Identifier");
+	printf(".. Generated by `wqfault knobs` from the module's field tables;\n"
+	       "   make check fails when this file differs. Do not edit.\n\n");
+	printf("=====\nKnobs\n=====\n\n");
+	printf("Every knob and result of every scenario, as the module declares it\n"
+	       "(``uapi.rst``, ``WQF_IOC_FIELD_INFO``). A knob is the CLI option\n"
+	       "``--NAME=VALUE`` (``-`` for ``_``; a flag bit also as ``--BIT``);\n"
+	       "results are the JSON keys and the ``name=value`` pairs of the kernel\n"
+	       "log's end line. *bounded*: other knobs narrow the range (the help says\n"
+	       "how); *diag*: a result that means something only at a stall.\n");
+	for (i = 0;; i++) {
+		memset(&info, 0, sizeof(info));
+		info.size = sizeof(info);
+		info.index = i;
+		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, &info))
+			break;
+		if (load_tab(fd, info.name, t)) {
+			free(t);
+			return 1;
+		}
+		if (!i) {
+			knob_title("Every scenario", '=');
+			knob_table("Every run:", t->c, t->nr_c, 0);
+			knob_table("Every run:", t->c, t->nr_c, 1);
+		}
+		knob_title(info.name, '=');
+		printf("\nVariants:");
+		for (v = 0; v < info.nr_variants && v < WQF_MAX_VARIANTS; v++)
+			printf("%s ``%s``", v ? "," : "", info.variants[v]);
+		printf(". Run flags:");
+		for (v = 0; v < 32; v++)
+			if ((info.flags | WQF_RUN_DRY_RUN) & (1U << v) && v < t->c[0].nr_names)
+				printf(" ``%s``", t->c[0].names[v]);
+		printf(".\n");
+		knob_table(info.name, t->f, t->info.nr_fields, 0);
+		knob_table(info.name, t->f, t->info.nr_fields, 1);
+	}
+	free(t);
+	return errno == ENOENT ? 0 : 1;
+}
+
+static int with_dev(int (*fn)(int fd))
+{
+	int fd = open_dev(), rc;
+
+	if (fd < 0)
+		return 1;
+	rc = fn(fd);
+	close(fd);
+	return rc;
+}
+
+static int cmd_version_(int argc, char **argv)
+{
+	(void)argv;
+	return argc ? 2 : with_dev(cmd_version);
+}
+
+static int cmd_list_(int argc, char **argv)
+{
+	(void)argv;
+	return argc ? 2 : with_dev(cmd_list);
+}
+
+static int cmd_knobs_(int argc, char **argv)
+{
+	(void)argv;
+	return argc ? 2 : with_dev(cmd_knobs);
+}
+
+static int cmd_release_(int argc, char **argv)
+{
+	(void)argv;
+	return argc ? 2 : with_dev(cmd_release);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	print_usage(stdout);
+	return 0;
+}
+
+static int cmd_torture_(int argc, char **argv)
+{
+	return cmd_torture(argc, argv, dev_path);
+}
+
+/* The commands, as perf has them: a name and its function. */
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	bool no_args;	/* takes no arguments: usage on any */
+} cmds[] = {
+	{ "version", cmd_version_, true },
+	{ "list", cmd_list_, true },
+	{ "run", cmd_run, false },
+	{ "demo", cmd_demo, false },
+	{ "sweep", cmd_sweep, false },
+	{ "timeline", cmd_timeline, false },
+	{ "release", cmd_release_, true },
+	{ "knobs", cmd_knobs_, true },
+	{ "torture", cmd_torture_, false },
+	{ "help", cmd_help, true },
+};
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
-	int i = 1, fd, rc;
+	size_t c;
+	int i = 1, rc;
 
-	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strncmp(argv[i], "--dev=", 6)) {
 			dev_path = argv[i] + 6;
 			continue;
 		}
-		if (!strcmp(argv[i], "--help")) {
-			print_usage(stdout);
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return cmd_help(0, NULL);
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+			printf("wqfault CLI, ABI %d\n", WQF_API_VERSION);
 			return 0;
 		}
 		fprintf(stderr, "wqfault: unknown option %s\n", argv[i]);
@@ -1405,40 +1426,15 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
-	cmd = argv[i++];
-	if (!strcmp(cmd, "help")) {
-		print_usage(stdout);
-		return 0;
+	for (c = 0; c < ARRAY_SIZE(cmds); c++) {
+		if (strcmp(argv[i], cmds[c].name))
+			continue;
+		rc = cmds[c].fn(argc - i - 1, argv + i + 1);
+		if (rc == 2 && cmds[c].no_args)
+			print_usage(stderr);
+		return rc;
 	}
-	if (strcmp(cmd, "version") && strcmp(cmd, "list") && strcmp(cmd, "run") &&
-	    strcmp(cmd, "demo") && strcmp(cmd, "timeline") && strcmp(cmd, "sweep") &&
-	    strcmp(cmd, "release") && strcmp(cmd, "torture")) {
-		fprintf(stderr, "wqfault: unknown command '%s'\n", cmd);
-		print_usage(stderr);
-		return 2;
-	}
-	if ((!strcmp(cmd, "version") || !strcmp(cmd, "list") ||
-	     !strcmp(cmd, "release")) && i != argc) {
-		print_usage(stderr);
-		return 2;
-	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - i, argv + i);
-	if (!strcmp(cmd, "demo"))
-		return cmd_demo(argc - i, argv + i);
-	if (!strcmp(cmd, "timeline"))
-		return cmd_timeline(argc - i, argv + i);
-	if (!strcmp(cmd, "sweep"))
-		return cmd_sweep(argc - i, argv + i);
-	if (!strcmp(cmd, "torture"))
-		return cmd_torture(argc - i, argv + i, dev_path);
-	fd = open_dev();
-	if (fd < 0)
-		return 1;
-	if (!strcmp(cmd, "release"))
-		rc = cmd_release(fd);
-	else
-		rc = !strcmp(cmd, "version") ? cmd_version(fd) : cmd_list(fd);
-	close(fd);
-	return rc;
+	fprintf(stderr, "wqfault: unknown command '%s'\n", argv[i]);
+	print_usage(stderr);
+	return 2;
 }

@@ -99,6 +99,7 @@ enum wqf_verdict {
  * @nr_fields: (out) fields of the scenario, for WQF_IOC_FIELD_INFO
  * @flags: (out) the WQF_RUN_* flags the scenario honours
  * @payload_size: (out) size of the scenario's knobs and results struct
+ * @payload_offset: (out) where that struct sits in struct wqf_run
  */
 struct wqf_scenario_info {
 	__u32 size;
@@ -110,6 +111,7 @@ struct wqf_scenario_info {
 	__u32 nr_fields;
 	__u32 flags;
 	__u32 payload_size;
+	__u32 payload_offset;
 };
 
 /**

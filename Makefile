@@ -41,12 +41,18 @@ kernel:
 deps:
 	@scripts/install-deps
 
+# The sample scenario module (samples/) is built apart, as a user's own
+# module would be, against wqfault's Module.symvers.
 ifdef KDIR_DEFAULT
 modules: kernel
 	$(MAKE) -C "$$(scripts/build-kernel --print-kdir)" M=$(CURDIR) modules
+	$(MAKE) -C "$$(scripts/build-kernel --print-kdir)" M=$(CURDIR)/samples \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
 else
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/samples KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers \
+		modules
 endif
 
 cli:
@@ -95,7 +101,7 @@ clean:
 	rm -rf build results
 	find . \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 		-o -name '.*.cmd' -o -name '*.o.d' -o -name '.*.d' \) -type f -delete
-	rm -f Module.symvers modules.order
+	rm -f Module.symvers modules.order samples/Module.symvers samples/modules.order
 	rm -rf .tmp_versions
 	$(MAKE) -C tools/wqfault clean
 	$(MAKE) -C selftests clean

@@ -29,7 +29,7 @@ struct abba_case {
 	u32 verdict;	/* 0: race mode, measured */
 };
 
-static void abba_args(struct wqf_run *r, const struct abba_case *c)
+static void abba_args(struct wqf_args *r, const struct abba_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -45,9 +45,9 @@ static void abba_args(struct wqf_run *r, const struct abba_case *c)
 	r->abba.race_window_us = c->window_us;
 }
 
-static struct wqf_run *abba_run_case(struct kunit *test, const struct abba_case *c)
+static struct wqf_args *abba_run_case(struct kunit *test, const struct abba_case *c)
 {
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	abba_args(r, c);
@@ -93,7 +93,7 @@ KUNIT_ARRAY_PARAM(trigger, trigger_cases, abba_case_desc);
 static void wqfault_abba_trigger(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
-	struct wqf_run *r = abba_run_case(test, c);
+	struct wqf_args *r = abba_run_case(test, c);
 	struct wqf_abba *k = &r->abba;
 
 	if (c->verdict == COMPLETED) {
@@ -138,7 +138,7 @@ KUNIT_ARRAY_PARAM(race, race_cases, abba_case_desc);
 static void wqfault_abba_race(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
-	struct wqf_run *r = abba_run_case(test, c);
+	struct wqf_args *r = abba_run_case(test, c);
 	struct wqf_abba *k = &r->abba;
 
 	kunit_info(test, "%u cycles in %u iterations, %u opens completed",
@@ -181,7 +181,7 @@ KUNIT_ARRAY_PARAM(invalid, invalid_cases, abba_case_desc);
 static void wqfault_abba_invalid(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	abba_args(r, c);
@@ -193,7 +193,7 @@ static void wqfault_abba_invalid(struct kunit *test)
 static void wqfault_abba_invalid_limits(struct kunit *test)
 {
 	static const struct abba_case c = { "", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 0, 0 };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	abba_args(r, &c);
@@ -227,7 +227,7 @@ KUNIT_ARRAY_PARAM(hang, hang_cases, abba_case_desc);
 static void wqfault_abba_hang(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct wqf_abba *k = &r->abba;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);

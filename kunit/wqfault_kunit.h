@@ -18,7 +18,7 @@
  * Run @r in hang mode with no release, so a stalled run is held until its
  * deadline; the run must end, and leave no run in progress.
  */
-static inline void wqf_kunit_run_hang(struct kunit *test, struct wqf_run *r)
+static inline void wqf_kunit_run_hang(struct kunit *test, struct wqf_args *r)
 {
 	r->flags |= WQF_RUN_HANG;
 	r->hang.hang_ms = WQF_KUNIT_HANG_MS;
@@ -31,7 +31,7 @@ static inline void wqf_kunit_run_hang(struct kunit *test, struct wqf_run *r)
  * deadline after its verdict; one that did not held nothing.
  */
 static inline void wqf_kunit_expect_hold(struct kunit *test,
-					 const struct wqf_run *r, bool held)
+					 const struct wqf_args *r, bool held)
 {
 	const u32 least = WQF_KUNIT_HANG_MS - WQF_KUNIT_HANG_SLACK_MS;
 

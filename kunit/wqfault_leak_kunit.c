@@ -34,7 +34,7 @@ struct leak_case {
 #define COMPLETED WQF_VERDICT_COMPLETED
 #define BUFFERS 4
 
-static void leak_args(struct wqf_run *r, const struct leak_case *c)
+static void leak_args(struct wqf_args *r, const struct leak_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -80,7 +80,7 @@ KUNIT_ARRAY_PARAM(run, run_cases, leak_case_desc);
 static void wqfault_leak_verdict(struct kunit *test)
 {
 	const struct leak_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct wqf_leak *k;
 	u32 failed = c->connect;	/* senders that queue a retry */
 
@@ -122,7 +122,7 @@ static void wqfault_leak_verdict(struct kunit *test)
 static void wqfault_leak_fault_attr_sites(struct kunit *test)
 {
 	static const struct leak_case c = { "", FIXED, 3, 0, 0, 0, 2 };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	leak_args(r, &c);
@@ -150,7 +150,7 @@ KUNIT_ARRAY_PARAM(invalid, invalid_cases, leak_case_desc);
 static void wqfault_leak_invalid(struct kunit *test)
 {
 	const struct leak_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	leak_args(r, c);
@@ -162,7 +162,7 @@ static void wqfault_leak_invalid(struct kunit *test)
 static void wqfault_leak_invalid_limits(struct kunit *test)
 {
 	static const struct leak_case c = { "", BUGGY, 1 };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	leak_args(r, &c);
@@ -228,7 +228,7 @@ KUNIT_ARRAY_PARAM(hang, hang_cases, leak_case_desc);
 static void wqfault_leak_hang(struct kunit *test)
 {
 	const struct leak_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	struct wqf_leak *k;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);

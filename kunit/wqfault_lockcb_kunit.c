@@ -29,7 +29,7 @@ struct lockcb_case {
 	u32 closers;
 };
 
-static void lockcb_args(struct wqf_run *r, const struct lockcb_case *c)
+static void lockcb_args(struct wqf_args *r, const struct lockcb_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -45,9 +45,9 @@ static void lockcb_args(struct wqf_run *r, const struct lockcb_case *c)
 	r->lockcb.bystanders = 4;
 }
 
-static struct wqf_run *lockcb_run_case(struct kunit *test, const struct lockcb_case *c)
+static struct wqf_args *lockcb_run_case(struct kunit *test, const struct lockcb_case *c)
 {
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	lockcb_args(r, c);
@@ -88,7 +88,7 @@ KUNIT_ARRAY_PARAM(matrix, matrix_cases, lockcb_case_desc);
 static void wqfault_lockcb_matrix(struct kunit *test)
 {
 	const struct lockcb_case *c = test->param_value;
-	struct wqf_run *r = lockcb_run_case(test, c);
+	struct wqf_args *r = lockcb_run_case(test, c);
 	struct wqf_lockcb *k = &r->lockcb;
 
 	KUNIT_EXPECT_EQ(test, k->bystanders_run, 4);
@@ -138,7 +138,7 @@ KUNIT_ARRAY_PARAM(race, race_cases, lockcb_case_desc);
 static void wqfault_lockcb_exactly_once(struct kunit *test)
 {
 	const struct lockcb_case *c = test->param_value;
-	struct wqf_run *r = lockcb_run_case(test, c);
+	struct wqf_args *r = lockcb_run_case(test, c);
 	struct wqf_lockcb *k = &r->lockcb;
 	u32 expect = max(k->expired, c->closers);
 
@@ -165,7 +165,7 @@ KUNIT_ARRAY_PARAM(invalid, invalid_cases, lockcb_case_desc);
 static void wqfault_lockcb_invalid(struct kunit *test)
 {
 	const struct lockcb_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	lockcb_args(r, c);
@@ -177,7 +177,7 @@ static void wqfault_lockcb_invalid(struct kunit *test)
 static void wqfault_lockcb_invalid_limits(struct kunit *test)
 {
 	static const struct lockcb_case c = { "", BUGGY, MUTEX, DIRECT, 8, 0, 0 };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	lockcb_args(r, &c);

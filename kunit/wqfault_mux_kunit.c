@@ -27,7 +27,7 @@ struct mux_case {
 	u32 verdict;
 };
 
-static void mux_args(struct wqf_run *r, const struct mux_case *c)
+static void mux_args(struct wqf_args *r, const struct mux_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -40,9 +40,9 @@ static void mux_args(struct wqf_run *r, const struct mux_case *c)
 	r->mux.window_us = WINDOW_US;
 }
 
-static struct wqf_run *mux_run_case(struct kunit *test, const struct mux_case *c)
+static struct wqf_args *mux_run_case(struct kunit *test, const struct mux_case *c)
 {
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	mux_args(r, c);
@@ -85,7 +85,7 @@ static const struct mux_case threshold_cases[] = {
 
 KUNIT_ARRAY_PARAM(threshold, threshold_cases, mux_case_desc);
 
-static void mux_expect_released(struct kunit *test, const struct wqf_run *r)
+static void mux_expect_released(struct kunit *test, const struct wqf_args *r)
 {
 	KUNIT_EXPECT_EQ(test, r->mux.unreleased, 0);
 	KUNIT_EXPECT_LE(test, r->verdict_us, r->elapsed_us);
@@ -94,7 +94,7 @@ static void mux_expect_released(struct kunit *test, const struct wqf_run *r)
 static void wqfault_mux_threshold(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
-	struct wqf_run *r = mux_run_case(test, c);
+	struct wqf_args *r = mux_run_case(test, c);
 	const struct wqf_mux *k = &r->mux;
 
 	KUNIT_EXPECT_EQ(test, k->credits_needed, c->threads - c->resources + 1);
@@ -145,7 +145,7 @@ KUNIT_ARRAY_PARAM(fix, fix_cases, mux_case_desc);
 static void wqfault_mux_fix(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
-	struct wqf_run *r = mux_run_case(test, c);
+	struct wqf_args *r = mux_run_case(test, c);
 	const struct wqf_mux *k = &r->mux;
 
 	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
@@ -188,7 +188,7 @@ KUNIT_ARRAY_PARAM(invalid, invalid_cases, mux_case_desc);
 static void wqfault_mux_invalid(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	mux_args(r, c);
@@ -200,7 +200,7 @@ static void wqfault_mux_invalid(struct kunit *test)
 static void wqfault_mux_invalid_limits(struct kunit *test)
 {
 	static const struct mux_case c = { "", BUGGY, 2, 1, 1, 0 };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	mux_args(r, &c);
@@ -236,7 +236,7 @@ KUNIT_ARRAY_PARAM(hang, hang_cases, mux_case_desc);
 static void wqfault_mux_hang(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	const struct wqf_mux *k = &r->mux;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);

@@ -32,7 +32,7 @@ struct starve_case {
 	u32 verdict;
 };
 
-static void starve_args(struct wqf_run *r, const struct starve_case *c)
+static void starve_args(struct wqf_args *r, const struct starve_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -54,7 +54,7 @@ static void starve_args(struct wqf_run *r, const struct starve_case *c)
 }
 
 static void starve_run_case(struct kunit *test, const struct starve_case *c,
-			    struct wqf_run *r)
+			    struct wqf_args *r)
 {
 	if (num_online_cpus() < c->cpus_needed)
 		kunit_skip(test, "needs %u online CPUs", c->cpus_needed);
@@ -131,7 +131,7 @@ KUNIT_ARRAY_PARAM(threshold, threshold_cases, starve_case_desc);
 static void wqfault_starve_threshold(struct kunit *test)
 {
 	const struct starve_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_run_case(test, c, r);
@@ -172,7 +172,7 @@ KUNIT_ARRAY_PARAM(fixed, fixed_cases, starve_case_desc);
 static void wqfault_starve_fixed(struct kunit *test)
 {
 	const struct starve_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_run_case(test, c, r);
@@ -189,7 +189,7 @@ static void wqfault_starve_diagnosis_unbound(struct kunit *test)
 {
 	static const struct starve_case c = {
 		"", BUGGY, U, 0, 4, 16, 0, 0, 0, 0, -1, 1, DL };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_run_case(test, &c, r);
@@ -210,7 +210,7 @@ static void wqfault_starve_diagnosis_unbound(struct kunit *test)
 static void wqfault_starve_diagnosis_percpu(struct kunit *test)
 {
 	struct starve_case c = { "", BUGGY, P, 0, 2, 5, 0, 0, PIN, 0, -1, 1, DL };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	int cpu = cpumask_last(cpu_online_mask);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -248,7 +248,7 @@ KUNIT_ARRAY_PARAM(confirm, confirm_cases, starve_case_desc);
 static void wqfault_starve_confirm(struct kunit *test)
 {
 	const struct starve_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	if (num_online_cpus() < c->cpus_needed)
@@ -263,7 +263,7 @@ static void wqfault_starve_confirm(struct kunit *test)
 
 struct starve_abort_ctx {
 	struct wqf_owner owner;
-	struct wqf_run run;
+	struct wqf_args run;
 	struct completion done;
 	int ret;
 };
@@ -323,7 +323,7 @@ KUNIT_ARRAY_PARAM(invalid, invalid_cases, starve_case_desc);
 static void wqfault_starve_invalid(struct kunit *test)
 {
 	const struct starve_case *c = test->param_value;
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_args(r, c);
@@ -337,7 +337,7 @@ static void wqfault_starve_throttle_limits(struct kunit *test)
 {
 	static const struct starve_case c = {
 		"", WQF_STARVE_THROTTLE, U, 0, 4, 8, 0, 0, 0, 0, -1, 1, OK };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_args(r, &c);
@@ -362,7 +362,7 @@ static void wqfault_starve_foreign_flag(struct kunit *test)
 {
 	static const struct starve_case c = {
 		"", BUGGY, U, 0, 4, 4, 0, 0, 0, 0, -1, 1, DL };
-	struct wqf_run *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_args(r, &c);

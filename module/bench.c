@@ -55,7 +55,7 @@ static void bench_abort_fn(struct work_struct *work)
 }
 
 /* The largest case of each scenario (@big) or a small one (its baseline). */
-static void bench_abort_case(struct wqf_run *r, u32 scn, u32 variant, bool large)
+static void bench_abort_case(struct wqf_args *r, u32 scn, u32 variant, bool large)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -97,7 +97,7 @@ static void bench_abort_case(struct wqf_run *r, u32 scn, u32 variant, bool large
 	}
 }
 
-static void bench_abort(struct wqf_run *r)
+static void bench_abort(struct wqf_args *r)
 {
 	static const struct { u32 scn, variant; const char *name; } cases[] = {
 		{ WQF_SCN_STARVE, WQF_STARVE_BUGGY, "starve-buggy" },
@@ -194,7 +194,7 @@ out:
 	return us;
 }
 
-static int bench_starve(struct wqf_run *r, u32 variant, u32 n, u32 shares,
+static int bench_starve(struct wqf_args *r, u32 variant, u32 n, u32 shares,
 			u32 cached)
 {
 	memset(r, 0, sizeof(*r));
@@ -212,7 +212,7 @@ static int bench_starve(struct wqf_run *r, u32 variant, u32 n, u32 shares,
 
 static int __init wqf_bench_init(void)
 {
-	struct wqf_run *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct wqf_args *r = kzalloc(sizeof(*r), GFP_KERNEL);
 	unsigned int i;
 	s64 raw;
 

@@ -109,10 +109,9 @@ int wqf_fields_sane(const char *scn, const struct wqf_field *f, u32 n, size_t si
 void wqf_field_info_fill(struct wqf_field_info *info, const struct wqf_field *f);
 const struct wqf_field *wqf_common_fields(u32 *n);
 
-/* The fields and payload of a scenario whose struct is wqf_run.@_m. */
+/* The fields and payload of a built-in scenario whose struct is wqf_args.@_m. */
 #define WQF_SCENARIO_PAYLOAD(_m, _fields)				\
 	.fields = (_fields), .nr_fields = ARRAY_SIZE(_fields),		\
-	.payload_offset = offsetof(struct wqf_run, _m),			\
-	.payload_size = sizeof_field(struct wqf_run, _m)
+	.payload_size = sizeof_field(struct wqf_args, _m)
 
 #endif /* _WQFAULT_FIELD_H */

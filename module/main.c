@@ -7,6 +7,7 @@
 
 #include <linux/capability.h>
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -17,6 +18,23 @@
 
 #include "fault.h"
 #include "wqfault.h"
+
+/* What userspace relies on: every UAPI struct's size (uapi.rst). */
+static_assert(sizeof(struct wqf_version) == 24);
+static_assert(sizeof(struct wqf_scenario_info) == 172);
+static_assert(sizeof(struct wqf_field_info) == 496);
+static_assert(sizeof(struct wqf_run) == 80);
+static_assert(offsetof(struct wqf_run, payload) == 72);
+static_assert(sizeof(struct wqf_hang) == 16);
+static_assert(sizeof(struct wqf_starve) == 112);
+static_assert(sizeof(struct wqf_lockcb) == 80);
+static_assert(sizeof(struct wqf_leak) == 152);
+static_assert(sizeof(struct wqf_mux) == 104);
+static_assert(sizeof(struct wqf_abba) == 80);
+static_assert(offsetof(struct wqf_starve, mem_bytes) % 8 == 0);
+static_assert(offsetof(struct wqf_lockcb, bystander_max_delay_us) % 8 == 0);
+static_assert(offsetof(struct wqf_abba, first_cycle_us) % 8 == 0);
+static_assert(offsetof(struct wqf_field_info, min) % 8 == 0);
 
 static u64 wqf_features(void)
 {
@@ -93,8 +111,8 @@ static long wqf_ioc_scenario_info(void __user *arg)
 	if (ret)
 		return ret;
 	scn = wqf_scenario_at(info.index);
-	if (!scn)
-		return -ENOENT;
+	if (IS_ERR(scn))
+		return PTR_ERR(scn);
 	memset_after(&info, 0, index);
 	info.size = sizeof(info);
 	info.id = scn->id;
@@ -105,7 +123,7 @@ static long wqf_ioc_scenario_info(void __user *arg)
 	info.nr_fields = scn->nr_fields;
 	info.flags = scn->flags;
 	info.payload_size = scn->payload_size;
-	info.payload_offset = scn->payload_offset;
+	wqf_scenario_put(scn);
 	return wqf_copy_out(arg, &info, sizeof(info), usize);
 }
 
@@ -121,43 +139,88 @@ static long wqf_ioc_field_info(void __user *arg)
 			  arg, &usize);
 	if (ret)
 		return ret;
-	if (info.scenario) {
-		scn = wqf_scenario_by_id(info.scenario);
-		if (!scn) {
-			pr_warn_ratelimited("field info: unknown scenario %u\n",
-					    info.scenario);
-			return -EINVAL;
-		}
-		f = scn->fields;
-		n = scn->nr_fields;
-	} else {
+	if (!info.scenario) {
 		f = wqf_common_fields(&n);
+		if (info.index >= n)
+			return -ENOENT;
+		wqf_field_info_fill(&info, &f[info.index]);
+		return wqf_copy_out(arg, &info, sizeof(info), usize);
 	}
-	if (info.index >= n)
-		return -ENOENT;
-	wqf_field_info_fill(&info, &f[info.index]);
-	return wqf_copy_out(arg, &info, sizeof(info), usize);
+	scn = wqf_scenario_get(info.scenario);
+	if (IS_ERR(scn)) {
+		pr_warn_ratelimited("field info: scenario %u: %s\n", info.scenario,
+				    PTR_ERR(scn) == -ENODEV ? "going away" : "unknown");
+		return PTR_ERR(scn) == -ENODEV ? -ENODEV : -EINVAL;
+	}
+	ret = -ENOENT;
+	if (info.index < scn->nr_fields) {
+		wqf_field_info_fill(&info, &scn->fields[info.index]);
+		ret = 0;
+	}
+	wqf_scenario_put(scn);
+	return ret ?: wqf_copy_out(arg, &info, sizeof(info), usize);
 }
 
 static long wqf_ioc_run(struct wqf_owner *owner, void __user *arg)
 {
-	struct wqf_run *run;
-	u32 usize;
+	const struct wqf_scenario *scn;
+	void __user *upayload;
+	struct wqf_args *args;
+	u32 usize, min;
 	int ret;
 
-	run = kzalloc(sizeof(*run), GFP_KERNEL);
-	if (!run)
+	args = kzalloc(sizeof(*args), GFP_KERNEL);
+	if (!args)
 		return -ENOMEM;
-	ret = wqf_copy_in(run, sizeof(*run), offsetofend(struct wqf_run, verdict_us),
-			  arg, &usize);
-	if (!ret)
-		ret = wqf_run_scenario(run, owner);
-	if (!ret) {
-		run->size = sizeof(*run);
-		ret = wqf_copy_out(arg, run, sizeof(*run), usize);
+	ret = wqf_copy_in(args, sizeof(struct wqf_run), sizeof(struct wqf_run), arg,
+			  &usize);
+	if (ret)
+		goto out;
+	scn = wqf_scenario_get(args->scenario);
+	if (IS_ERR(scn)) {
+		pr_warn_ratelimited("scenario %u: %s\n", args->scenario,
+				    PTR_ERR(scn) == -ENODEV ? "going away" : "unknown");
+		ret = PTR_ERR(scn) == -ENODEV ? -ENODEV : -EINVAL;
+		goto out;
 	}
-	kfree(run);
+	min = scn->payload_min ?: scn->payload_size;
+	if (args->payload_size < min) {
+		pr_warn_ratelimited("%s: payload size %u below minimum %u\n", scn->name,
+				    args->payload_size, min);
+		ret = -EINVAL;
+		goto put;
+	}
+	upayload = u64_to_user_ptr(args->payload);
+	ret = copy_struct_from_user(args->data, scn->payload_size, upayload,
+				    args->payload_size);
+	if (ret == -E2BIG)
+		pr_warn_ratelimited("%s: unknown non-zero payload bytes past %u\n",
+				    scn->name, scn->payload_size);
+	if (ret)
+		goto put;
+	ret = wqf_run_scenario(args, owner);
+	if (ret)
+		goto put;
+	if (copy_to_user(upayload, args->data, min_t(u32, scn->payload_size,
+						     args->payload_size))) {
+		ret = -EFAULT;
+		goto put;
+	}
+	args->size = sizeof(struct wqf_run);
+	args->payload_size = scn->payload_size;
+	ret = wqf_copy_out(arg, args, sizeof(struct wqf_run), usize);
+put:
+	wqf_scenario_put(scn);
+out:
+	kfree(args);
 	return ret;
+}
+
+/* Our command @ref, whatever size userspace's struct had (it says). */
+static bool wqf_cmd_is(unsigned int cmd, unsigned int ref)
+{
+	return (cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT)) ==
+	       (ref & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT));
 }
 
 static long wqf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -168,24 +231,22 @@ static long wqf_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 
-	switch (cmd) {
-	case WQF_IOC_VERSION:
+	if (wqf_cmd_is(cmd, WQF_IOC_VERSION))
 		return wqf_ioc_version(uarg);
-	case WQF_IOC_SCENARIO_INFO:
+	if (wqf_cmd_is(cmd, WQF_IOC_SCENARIO_INFO))
 		return wqf_ioc_scenario_info(uarg);
-	case WQF_IOC_FIELD_INFO:
+	if (wqf_cmd_is(cmd, WQF_IOC_FIELD_INFO))
 		return wqf_ioc_field_info(uarg);
-	case WQF_IOC_RUN:
+	if (wqf_cmd_is(cmd, WQF_IOC_RUN))
 		return wqf_ioc_run(owner, uarg);
-	case WQF_IOC_ABORT:
+	if (cmd == WQF_IOC_ABORT) {
 		wqf_owner_abort(owner, NULL);
 		return 0;
-	case WQF_IOC_RELEASE:
-		return wqf_release_all();
-	default:
-		pr_warn_ratelimited("unknown ioctl 0x%x\n", cmd);
-		return -ENOTTY;
 	}
+	if (cmd == WQF_IOC_RELEASE)
+		return wqf_release_all();
+	pr_warn_ratelimited("unknown ioctl 0x%x\n", cmd);
+	return -ENOTTY;
 }
 
 static int wqf_open(struct inode *inode, struct file *file)
@@ -254,7 +315,7 @@ static int __init wqf_init(void)
 {
 	int ret;
 
-	ret = wqf_scenarios_sane();
+	ret = wqf_scenarios_init();
 	if (ret)
 		return ret;
 	wqf_debugfs = debugfs_create_dir("wqfault", NULL);

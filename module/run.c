@@ -435,17 +435,51 @@ const char *wqf_verdict_name(u32 verdict)
 }
 EXPORT_SYMBOL_GPL(wqf_verdict_name);
 
-static void *wqf_payload(const struct wqf_scenario *scn, const struct wqf_run *args)
+static void *wqf_payload(const struct wqf_scenario *scn, const struct wqf_args *args)
 {
-	return (void *)args + scn->payload_offset;
+	return (void *)args->data;
 }
 
-static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
+/* struct wqf_args repeats the UAPI header: the same fields, the same places. */
+static_assert(offsetof(struct wqf_args, size) ==
+	      offsetof(struct wqf_run, size));
+static_assert(offsetof(struct wqf_args, scenario) ==
+	      offsetof(struct wqf_run, scenario));
+static_assert(offsetof(struct wqf_args, variant) ==
+	      offsetof(struct wqf_run, variant));
+static_assert(offsetof(struct wqf_args, flags) ==
+	      offsetof(struct wqf_run, flags));
+static_assert(offsetof(struct wqf_args, stall_timeout_ms) ==
+	      offsetof(struct wqf_run, stall_timeout_ms));
+static_assert(offsetof(struct wqf_args, verdict) ==
+	      offsetof(struct wqf_run, verdict));
+static_assert(offsetof(struct wqf_args, run_id) ==
+	      offsetof(struct wqf_run, run_id));
+static_assert(offsetof(struct wqf_args, elapsed_us) ==
+	      offsetof(struct wqf_run, elapsed_us));
+static_assert(offsetof(struct wqf_args, verdict_us) ==
+	      offsetof(struct wqf_run, verdict_us));
+static_assert(offsetof(struct wqf_args, hang) ==
+	      offsetof(struct wqf_run, hang));
+static_assert(offsetof(struct wqf_args, payload_size) ==
+	      offsetof(struct wqf_run, payload_size));
+static_assert(offsetof(struct wqf_args, pad) ==
+	      offsetof(struct wqf_run, pad));
+static_assert(offsetof(struct wqf_args, payload) ==
+	      offsetof(struct wqf_run, payload));
+static_assert(offsetof(struct wqf_args, data) == sizeof(struct wqf_run));
+
+static int wqf_validate(struct wqf_args *args, const struct wqf_scenario *scn)
 {
 	int ret;
 
-	if (!scn) {
-		pr_warn_ratelimited("unknown scenario %u\n", args->scenario);
+	if (IS_ERR(scn)) {
+		pr_warn_ratelimited("scenario %u: %s\n", args->scenario,
+				    PTR_ERR(scn) == -ENODEV ? "going away" : "unknown");
+		return PTR_ERR(scn) == -ENODEV ? -ENODEV : -EINVAL;
+	}
+	if (args->pad) {
+		pr_warn_ratelimited("%s: non-zero header pad\n", scn->name);
 		return -EINVAL;
 	}
 	if (args->variant >= scn->nr_variants) {
@@ -488,7 +522,7 @@ static int wqf_validate(struct wqf_run *args, const struct wqf_scenario *scn)
 
 /* "name=value" for every field of @dir: the run's own, then the scenario's. */
 static int wqf_print_fields(char *buf, size_t len, const struct wqf_scenario *scn,
-			    const struct wqf_run *args, u32 dir)
+			    const struct wqf_args *args, u32 dir)
 {
 	int n;
 
@@ -506,12 +540,13 @@ static int wqf_print_fields(char *buf, size_t len, const struct wqf_scenario *sc
  * Prints a start line with every knob and an end line with the verdict and
  * results. Blocks until the run is over; every wait inside is bounded.
  *
- * Return: 0 with @args->verdict set, -EINVAL on bad knobs, -EBUSY if
- * WQF_MAX_RUNS runs are in progress, -ENOMEM.
+ * Return: 0 with @args->verdict set, -EINVAL on bad knobs or an unknown
+ * scenario (or one whose module is going away), -EBUSY if WQF_MAX_RUNS
+ * runs are in progress, -ENOMEM.
  */
-int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
+int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner)
 {
-	const struct wqf_scenario *scn = wqf_scenario_by_id(args->scenario);
+	const struct wqf_scenario *scn = wqf_scenario_get(args->scenario);
 	struct wqf_ctx *ctx;
 	char *line;
 	ktime_t start;
@@ -519,8 +554,10 @@ int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner)
 	int ret;
 
 	ret = wqf_validate(args, scn);
-	if (ret || (args->flags & WQF_RUN_DRY_RUN))
+	if (ret || (args->flags & WQF_RUN_DRY_RUN)) {
+		wqf_scenario_put(scn);
 		return ret;
+	}
 	if (atomic_inc_return(&wqf_nr_runs) > WQF_MAX_RUNS) {
 		pr_warn_ratelimited("%d runs in progress already\n", WQF_MAX_RUNS);
 		ret = -EBUSY;
@@ -595,6 +632,7 @@ err_free:
 	kfree(ctx);
 err_dec:
 	atomic_dec(&wqf_nr_runs);
+	wqf_scenario_put(scn);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(wqf_run_scenario);

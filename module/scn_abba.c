@@ -44,6 +44,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -614,7 +615,7 @@ static void abba_results(struct abba *ab)
 
 static int abba_run(struct wqf_ctx *ctx)
 {
-	struct wqf_run *args = ctx->args;
+	struct wqf_args *args = ctx->args;
 	struct abba *ab;
 	int ret;
 
@@ -654,7 +655,7 @@ static int abba_bad(const char *what, u32 val)
 }
 
 /* What the field table cannot say: knobs bounded or derived by others. */
-static int abba_validate(struct wqf_run *args)
+static int abba_validate(struct wqf_args *args)
 {
 	struct wqf_abba *k = &args->abba;
 
@@ -708,6 +709,7 @@ static const struct wqf_field abba_fields[] = {
 };
 
 const struct wqf_scenario wqf_scn_abba = {
+	.owner = THIS_MODULE,
 	.id = WQF_SCN_ABBA,
 	.name = "abba",
 	.variants = abba_variants,

@@ -47,6 +47,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -500,7 +501,7 @@ static void leak_results(struct leak *lk)
 
 static int leak_run(struct wqf_ctx *ctx)
 {
-	struct wqf_run *args = ctx->args;
+	struct wqf_args *args = ctx->args;
 	struct leak *lk;
 	int ret;
 
@@ -542,7 +543,7 @@ static int leak_bad(const char *what, u32 val)
 }
 
 /* What the field table cannot say: knobs bounded by others. */
-static int leak_validate(struct wqf_run *args)
+static int leak_validate(struct wqf_args *args)
 {
 	struct wqf_leak *k = &args->leak;
 
@@ -593,6 +594,7 @@ static const struct wqf_field leak_fields[] = {
 };
 
 const struct wqf_scenario wqf_scn_leak = {
+	.owner = THIS_MODULE,
 	.id = WQF_SCN_LEAK,
 	.name = "leak",
 	.variants = leak_variants,

@@ -32,6 +32,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -543,7 +544,7 @@ static void lockcb_results(struct lockcb *lk)
 
 static int lockcb_run(struct wqf_ctx *ctx)
 {
-	struct wqf_run *args = ctx->args;
+	struct wqf_args *args = ctx->args;
 	struct lock_class_key *key;
 	const char *kname;
 	struct lockcb *lk;
@@ -601,7 +602,7 @@ static int lockcb_bad(const char *what, u32 val)
 }
 
 /* What the field table cannot say: knobs bounded or derived by others. */
-static int lockcb_validate(struct wqf_run *args)
+static int lockcb_validate(struct wqf_args *args)
 {
 	struct wqf_lockcb *k = &args->lockcb;
 
@@ -651,6 +652,7 @@ static const struct wqf_field lockcb_fields[] = {
 };
 
 const struct wqf_scenario wqf_scn_lockcb = {
+	.owner = THIS_MODULE,
 	.id = WQF_SCN_LOCKCB,
 	.name = "lockcb",
 	.variants = lockcb_variants,

@@ -37,6 +37,7 @@
 #include <linux/ktime.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -594,7 +595,7 @@ static void mux_results(struct mux *mx)
 
 static int mux_run(struct wqf_ctx *ctx)
 {
-	struct wqf_run *args = ctx->args;
+	struct wqf_args *args = ctx->args;
 	struct wqf_mux *k = &args->mux;
 	struct mux *mx;
 	int ret;
@@ -639,7 +640,7 @@ static int mux_bad(const char *what, u32 val)
 }
 
 /* What the field table cannot say: knobs bounded or derived by others. */
-static int mux_validate(struct wqf_run *args)
+static int mux_validate(struct wqf_args *args)
 {
 	struct wqf_mux *k = &args->mux;
 
@@ -702,6 +703,7 @@ static const struct wqf_field mux_fields[] = {
 };
 
 const struct wqf_scenario wqf_scn_mux = {
+	.owner = THIS_MODULE,
 	.id = WQF_SCN_MUX,
 	.name = "mux",
 	.variants = mux_variants,

@@ -22,6 +22,7 @@
 #include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
 #include <linux/wait.h>
@@ -522,7 +523,7 @@ static void starve_teardown(struct starve *st)
 /* The counters as they stand at the verdict, before any unwinding. */
 static u32 starve_snapshot(struct starve *st, ktime_t start, u32 verdict)
 {
-	struct wqf_run *args = st->ctx->args;
+	struct wqf_args *args = st->ctx->args;
 	struct wqf_starve *k = st->k;
 
 	args->verdict_us = ktime_us_delta(ktime_get(), start);
@@ -599,7 +600,7 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 
 static int starve_run(struct wqf_ctx *ctx)
 {
-	struct wqf_run *args = ctx->args;
+	struct wqf_args *args = ctx->args;
 	ktime_t start = ktime_get();
 	struct starve *st;
 	int ret;
@@ -674,7 +675,7 @@ static bool starve_cpu_ok(s32 cpu)
 }
 
 /* What the field table cannot say: knobs bounded or derived by others. */
-static int starve_validate(struct wqf_run *args)
+static int starve_validate(struct wqf_args *args)
 {
 	struct wqf_starve *k = &args->starve;
 
@@ -776,6 +777,7 @@ static const struct wqf_field starve_fields[] = {
 };
 
 const struct wqf_scenario wqf_scn_starve = {
+	.owner = THIS_MODULE,
 	.id = WQF_SCN_STARVE,
 	.name = "starve",
 	.variants = starve_variants,

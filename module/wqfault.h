@@ -28,6 +28,59 @@
 #define WQF_HANG_MAX_MS		600000
 #define WQF_HANG_DEFAULT_MS	30000
 
+/* Largest payload (scenario struct) a scenario may declare. */
+#define WQF_PAYLOAD_MAX		512
+/* Scenarios registered at most, the built-ins included. */
+#define WQF_MAX_SCENARIOS	32
+
+/**
+ * struct wqf_args - a run as the module holds it: the fields of the UAPI
+ * header struct wqf_run, by the same names and at the same offsets
+ * (asserted in run.c), then the scenario's payload
+ * @size: sizeof(struct wqf_run) as userspace knew it
+ * @scenario: enum wqf_scenario_id
+ * @variant: index into the scenario's variants
+ * @flags: WQF_RUN_* bits
+ * @stall_timeout_ms: a party stuck this long is a stall
+ * @verdict: enum wqf_verdict
+ * @run_id: the run's number in the kernel log lines
+ * @elapsed_us: from the start of the run to its end
+ * @verdict_us: from the start of the run to the verdict
+ * @hang: hang mode
+ * @payload_size: the payload's size as userspace gave it
+ * @pad: zero
+ * @payload: the user pointer to the payload
+ * @starve: payload of WQF_SCN_STARVE
+ * @lockcb: payload of WQF_SCN_LOCKCB
+ * @leak: payload of WQF_SCN_LEAK
+ * @mux: payload of WQF_SCN_MUX
+ * @abba: payload of WQF_SCN_ABBA
+ * @data: the payload of any scenario (wqf_scenario.payload_size bytes)
+ */
+struct wqf_args {
+	__u32 size;
+	__u32 scenario;
+	__u32 variant;
+	__u32 flags;
+	__u32 stall_timeout_ms;
+	__u32 verdict;
+	__u64 run_id;
+	__u64 elapsed_us;
+	__u64 verdict_us;
+	struct wqf_hang hang;
+	__u32 payload_size;
+	__u32 pad;
+	__aligned_u64 payload;
+	union {
+		struct wqf_starve starve;
+		struct wqf_lockcb lockcb;
+		struct wqf_leak leak;
+		struct wqf_mux mux;
+		struct wqf_abba abba;
+		u8 data[WQF_PAYLOAD_MAX];
+	} __aligned(8);
+};
+
 /*
  * enum wqf_ctx_state - the verdict and an abort race for a run: whichever
  * comes first stands. An abort (WQF_IOC_ABORT, close, a signal to the
@@ -50,7 +103,7 @@ enum wqf_ctx_state {
  * @slice: longest single sleep inside wqf_wait(), in jiffies; bounds how
  *         late an abort is noticed
  * @id: the run's number, as printed in the kernel log
- * @args: the run's knobs and results (kernel copy of the UAPI struct)
+ * @args: the run's knobs and results (kernel copy of the header and payload)
  * @files: the files_struct of the task that started the run (for close())
  * @node: entry in the owner's list of runs
  * @hang: hang mode (WQF_RUN_HANG): waits are one long sleep each
@@ -67,7 +120,7 @@ struct wqf_ctx {
 	atomic_t state;
 	unsigned long slice;
 	u64 id;
-	struct wqf_run *args;
+	struct wqf_args *args;
 	const void *files;
 	struct list_head node;
 	wait_queue_head_t hang_wq;
@@ -86,15 +139,18 @@ struct wqf_owner {
 
 /**
  * struct wqf_scenario - what a scenario implements
- * @id: enum wqf_scenario_id
+ * @owner: the module that provides it (THIS_MODULE); referenced while in use
+ * @id: enum wqf_scenario_id, or from WQF_SCN_USER_BASE for another module's
  * @name: short name, as used by the CLI and in log lines
  * @variants: variant names; wqf_run.variant indexes this
  * @nr_variants: entries in @variants
  * @flags: the WQF_RUN_* flags the scenario honours; others are -EINVAL
  * @fields: the scenario's knobs and results, in payload order
  * @nr_fields: entries in @fields
- * @payload_offset: where the scenario's struct sits in struct wqf_run
- * @payload_size: its size
+ * @payload_size: the size of the scenario's struct (its payload), at most
+ *                WQF_PAYLOAD_MAX
+ * @payload_min: the smallest payload userspace may pass (the struct's size
+ *               when the scenario first shipped), or 0 for @payload_size
  * @validate: the rules the field table cannot say (one knob bounded by
  *            another, values derived from others); called after the
  *            harness checked every field. -EINVAL (with a rate-limited
@@ -105,6 +161,7 @@ struct wqf_owner {
  *       as the verdict ABORTED.
  */
 struct wqf_scenario {
+	struct module *owner;
 	u32 id;
 	const char *name;
 	const char * const *variants;
@@ -112,9 +169,9 @@ struct wqf_scenario {
 	u32 flags;
 	const struct wqf_field *fields;
 	u32 nr_fields;
-	u32 payload_offset;
 	u32 payload_size;
-	int (*validate)(struct wqf_run *args);
+	u32 payload_min;
+	int (*validate)(struct wqf_args *args);
 	int (*run)(struct wqf_ctx *ctx);
 };
 
@@ -128,9 +185,13 @@ extern const struct wqf_scenario wqf_scn_leak;
 extern const struct wqf_scenario wqf_scn_abba;
 
 const struct wqf_scenario *wqf_scenario_at(u32 index);
-const struct wqf_scenario *wqf_scenario_by_id(u32 id);
+const struct wqf_scenario *wqf_scenario_get(u32 id);
+void wqf_scenario_put(const struct wqf_scenario *scn);
 u32 wqf_nr_scenarios(void);
+int wqf_scenarios_init(void);
 int wqf_scenarios_sane(void);
+int wqfault_register_scenario(const struct wqf_scenario *scn);
+void wqfault_unregister_scenario(const struct wqf_scenario *scn);
 const char *wqf_verdict_name(u32 verdict);
 
 void wqf_ctx_init(struct wqf_ctx *ctx);
@@ -149,7 +210,7 @@ bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
 
 void wqf_owner_init(struct wqf_owner *owner);
 void wqf_owner_abort(struct wqf_owner *owner, const void *files);
-int wqf_run_scenario(struct wqf_run *args, struct wqf_owner *owner);
+int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner);
 int wqf_runs_in_progress(void);
 void wqf_complete_all(struct wqf_ctx *ctx, struct completion *done);
 bool wqf_hang_hold(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq);

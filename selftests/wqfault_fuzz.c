@@ -27,12 +27,15 @@
 
 #include "kselftest_harness.h"
 #include <linux/wqfault.h>
+#include "runbuf.h"
 
 #define WQF_DEV		"/dev/wqfault"
 #define FZ_MAX_THREADS	16
 #define FZ_FDS		2
 /* Room for any of our structs, and more, ending at a guard page. */
 #define FZ_BUF		8192
+/* The start of that buffer holds a run's payload; the header goes after. */
+#define FZ_PAYLOAD	1024
 
 /* The errnos uapi.rst documents; index 0 counts successes. */
 static const int fz_errnos[] = {
@@ -102,10 +105,10 @@ static __u32 fz_value(struct fz_thread *t)
 }
 
 /* A valid run of each scenario, small and quick: the base to mutate. */
-static void fz_template(struct fz_thread *t, struct wqf_run *run)
+static void fz_template(struct fz_thread *t, struct wqf_runbuf *run)
 {
 	memset(run, 0, sizeof(*run));
-	run->size = sizeof(*run);
+	run->size = sizeof(struct wqf_run);
 	run->scenario = 1 + fz_below(t, 5);
 	run->stall_timeout_ms = 10 + fz_below(t, 40);
 	run->flags = WQF_RUN_NO_LOCKDEP;
@@ -146,8 +149,8 @@ static void fz_template(struct fz_thread *t, struct wqf_run *run)
 	}
 }
 
-/* Overwrite 1-4 random 32-bit words of the run (sizes included). */
-static void fz_mutate(struct fz_thread *t, struct wqf_run *run)
+/* Overwrite 1-4 random 32-bit words of the run (sizes and pointer included). */
+static void fz_mutate(struct fz_thread *t, struct wqf_runbuf *run)
 {
 	__u32 *w = (__u32 *)run;
 	__u32 n = 1 + fz_below(t, 4), i;
@@ -191,7 +194,7 @@ static unsigned long fz_cmd(struct fz_thread *t)
 {
 	static const unsigned long ours[] = {
 		WQF_IOC_VERSION, WQF_IOC_SCENARIO_INFO, WQF_IOC_RUN,
-		WQF_IOC_ABORT, WQF_IOC_RELEASE,
+		WQF_IOC_ABORT, WQF_IOC_RELEASE, WQF_IOC_FIELD_INFO,
 	};
 	unsigned long nr = fz_below(t, 8);
 
@@ -199,7 +202,7 @@ static unsigned long fz_cmd(struct fz_thread *t)
 	case 0:
 	case 1:
 	case 2:
-		return ours[fz_below(t, 5)];
+		return ours[fz_below(t, ARRAY_SIZE(ours))];
 	case 3:	/* our magic, near our numbers */
 		return _IOC(fz_below(t, 4), WQF_IOC_MAGIC, nr, fz_below(t, 1024));
 	case 4:	/* our magic, any number */
@@ -234,7 +237,7 @@ static void *fz_arg(struct fz_thread *t, const void *src, size_t len)
 	if (len > FZ_BUF)
 		len = FZ_BUF;
 	/* Flush with the guard page, or with slack after it. */
-	at = FZ_BUF - len - (fz_below(t, 2) ? 0 : fz_below(t, FZ_BUF - len + 1));
+	at = FZ_BUF - len - (fz_below(t, 2) ? 0 : fz_below(t, FZ_BUF - FZ_PAYLOAD - len + 1));
 	memcpy(t->page + at, src, len);
 	return t->page + at;
 }
@@ -242,13 +245,13 @@ static void *fz_arg(struct fz_thread *t, const void *src, size_t len)
 static void fz_one(struct fz_thread *t)
 {
 	union {
-		struct wqf_run run;
+		struct wqf_runbuf run;
 		struct wqf_version v;
 		struct wqf_scenario_info info;
 		unsigned char raw[1024];
 	} u;
 	unsigned long cmd = fz_cmd(t);
-	size_t len = sizeof(u.run);
+	size_t len = sizeof(struct wqf_run), plen;
 	int fd = t->fds[fz_below(t, FZ_FDS)], ret, err, idx;
 	void *arg;
 
@@ -256,13 +259,27 @@ static void fz_one(struct fz_thread *t)
 	switch (cmd) {
 	case WQF_IOC_RUN:
 		fz_template(t, &u.run);
+		/*
+		 * The payload at the start of the mapped buffer: its own size,
+		 * sometimes longer (a non-zero tail, now and then) or shorter.
+		 */
+		plen = wqf_runbuf_payload_size(u.run.scenario);
+		if (!fz_below(t, 8))
+			plen = fz_below(t, FZ_PAYLOAD);
+		memset(t->page, 0, FZ_PAYLOAD);
+		memcpy(t->page, u.run.data, plen < sizeof(u.run.data) ? plen : sizeof(u.run.data));
+		if (!fz_below(t, 16) && plen)
+			t->page[fz_below(t, plen)] = (unsigned char)(1 + fz_below(t, 255));
+		u.run.payload = (uintptr_t)t->page;
+		u.run.payload_size = plen;
 		if (fz_below(t, 8))
 			fz_mutate(t, &u.run);
-		/* Sometimes longer than the kernel's struct, sometimes shorter. */
+		/* The header: sometimes longer than the kernel's, sometimes shorter. */
 		if (!fz_below(t, 8)) {
 			len = fz_below(t, sizeof(u.raw));
-			if (!fz_below(t, 2) && len > sizeof(u.run))
-				u.raw[sizeof(u.run) + fz_below(t, len - sizeof(u.run))] =
+			if (!fz_below(t, 2) && len > sizeof(struct wqf_run))
+				u.raw[sizeof(struct wqf_run) +
+				      fz_below(t, len - sizeof(struct wqf_run))] =
 					(unsigned char)(1 + fz_below(t, 255));
 			u.run.size = fz_below(t, 2) ? len : fz_value(t);
 		}
@@ -291,9 +308,9 @@ static void fz_one(struct fz_thread *t)
 		return;
 	/* The result is read back only where the whole struct was mapped. */
 	if ((unsigned char *)arg < t->page ||
-	    (unsigned char *)arg + sizeof(u.run) > t->page + FZ_BUF)
+	    (unsigned char *)arg + sizeof(struct wqf_run) > t->page + FZ_BUF)
 		return;
-	memcpy(&u.run, arg, sizeof(u.run));
+	memcpy(&u.run, arg, sizeof(struct wqf_run));
 	/* A dry run checks the knobs only: no verdict, no run number. */
 	if (u.run.flags & WQF_RUN_DRY_RUN) {
 		if (u.run.verdict != WQF_VERDICT_NONE || u.run.run_id)

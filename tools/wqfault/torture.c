@@ -33,6 +33,7 @@
 #include <linux/wqfault.h>
 
 #include "cli.h"
+#include "runbuf.h"
 
 #define TT_MAX_WORKERS	16
 #define TT_SCNS		6	/* indexed by enum wqf_scenario_id */
@@ -94,12 +95,12 @@ static unsigned int tt_range(uint64_t *s, unsigned int lo, unsigned int hi)
  * One random case: knobs within the ranges where the verdict is known.
  * Returns the predicted verdict.
  */
-static unsigned int tt_case(uint64_t *s, struct wqf_run *r)
+static unsigned int tt_case(uint64_t *s, struct wqf_runbuf *r)
 {
 	unsigned int need;
 
 	memset(r, 0, sizeof(*r));
-	r->size = sizeof(*r);
+	r->size = sizeof(struct wqf_run);
 	r->scenario = tt_range(s, WQF_SCN_STARVE, WQF_SCN_LEAK);
 	switch (r->scenario) {
 	case WQF_SCN_STARVE: {
@@ -191,7 +192,7 @@ struct tt_runner {
 	atomic_bool started;
 	atomic_bool done;
 	uint64_t end_us;
-	struct wqf_run run;
+	struct wqf_runbuf run;
 };
 
 static void *tt_runner_fn(void *arg)
@@ -199,7 +200,7 @@ static void *tt_runner_fn(void *arg)
 	struct tt_runner *r = arg;
 
 	atomic_store(&r->started, true);
-	r->ret = ioctl(r->fd, WQF_IOC_RUN, &r->run);
+	r->ret = wqf_runbuf_ioctl(r->fd, &r->run);
 	r->err = r->ret ? errno : 0;
 	r->end_us = tt_now_us();
 	atomic_store(&r->done, true);
@@ -211,7 +212,7 @@ static void tt_on_signal(int sig)
 	(void)sig;
 }
 
-static void tt_note(struct tt_stats *st, const struct wqf_run *r, const char *what,
+static void tt_note(struct tt_stats *st, const struct wqf_runbuf *r, const char *what,
 		    unsigned int action, unsigned int want)
 {
 	st->wrong++;

@@ -18,6 +18,7 @@
 #include <linux/wqfault.h>
 
 #include "cli.h"
+#include "runbuf.h"
 
 static const char *dev_path = "/dev/wqfault";
 
@@ -144,6 +145,11 @@ static int load_tab(int fd, const char *name, struct scn_tab *t)
 	memset(t, 0, sizeof(*t));
 	if (find_scenario(fd, name, &t->info))
 		return 1;
+	if (t->info.payload_size > sizeof(((struct wqf_runbuf *)0)->data)) {
+		fprintf(stderr, "wqfault: %s: a %u-byte payload, this CLI takes %zu\n", name,
+			t->info.payload_size, sizeof(((struct wqf_runbuf *)0)->data));
+		return 1;
+	}
 	if (t->info.nr_fields > CLI_MAX_FIELDS) {
 		fprintf(stderr, "wqfault: %s: %u fields, this CLI takes %d\n", name,
 			t->info.nr_fields, CLI_MAX_FIELDS);
@@ -162,15 +168,15 @@ static int load_tab(int fd, const char *name, struct scn_tab *t)
 
 /* Where field @f of @t lives in @run. */
 static void *field_at(const struct scn_tab *t, const struct wqf_field_info *f,
-		      const struct wqf_run *run)
+		      const struct wqf_runbuf *run)
 {
 	bool common = f >= t->c && f < t->c + CLI_MAX_FIELDS;
 
-	return (char *)run + (common ? 0 : t->info.payload_offset) + f->offset;
+	return (char *)run + (common ? 0 : offsetof(struct wqf_runbuf, data)) + f->offset;
 }
 
 static long long field_get(const struct scn_tab *t, const struct wqf_field_info *f,
-			   const struct wqf_run *run)
+			   const struct wqf_runbuf *run)
 {
 	const void *at = field_at(t, f, run);
 	__u64 u64;
@@ -185,7 +191,7 @@ static long long field_get(const struct scn_tab *t, const struct wqf_field_info 
 }
 
 static void field_set(const struct scn_tab *t, const struct wqf_field_info *f,
-		      struct wqf_run *run, long long v)
+		      struct wqf_runbuf *run, long long v)
 {
 	void *at = field_at(t, f, run);
 	__u64 u64 = v;
@@ -207,14 +213,15 @@ static const struct wqf_field_info *field_nth(const struct scn_tab *t, unsigned 
 }
 
 /* A run of @t with every knob at the module's default. */
-static void run_defaults(const struct scn_tab *t, struct wqf_run *run)
+static void run_defaults(const struct scn_tab *t, struct wqf_runbuf *run)
 {
 	unsigned int fi;
 	const struct wqf_field_info *f;
 
 	memset(run, 0, sizeof(*run));
-	run->size = sizeof(*run);
+	run->size = sizeof(struct wqf_run);
 	run->scenario = t->info.id;
+	run->payload_size = t->info.payload_size;
 	for (fi = 0; (f = field_nth(t, fi)); fi++)
 		if (f->flags & WQF_FIELD_IN)
 			field_set(t, f, run, f->def);
@@ -362,7 +369,7 @@ static int parse_value(const struct wqf_field_info *f, const char *val, bool che
  * to @run: 1 applied, 0 not a field option, -1 a bad value (message
  * printed). @check: refuse values outside the field's range.
  */
-static int field_opt(const struct scn_tab *t, struct wqf_run *run, const char *a,
+static int field_opt(const struct scn_tab *t, struct wqf_runbuf *run, const char *a,
 		     bool check)
 {
 	unsigned int fi;
@@ -506,7 +513,7 @@ static void json_str(const char *s, size_t max)
 }
 
 static void json_field(const struct scn_tab *t, const struct wqf_field_info *f,
-		       const struct wqf_run *run)
+		       const struct wqf_runbuf *run)
 {
 	const char *at = field_at(t, f, run);
 	long long v = f->type == WQF_FIELD_STRING ? 0 : field_get(t, f, run);
@@ -536,7 +543,7 @@ static void json_field(const struct scn_tab *t, const struct wqf_field_info *f,
 	}
 }
 
-static void print_json(const struct scn_tab *t, const struct wqf_run *run,
+static void print_json(const struct scn_tab *t, const struct wqf_runbuf *run,
 		       const char *variant)
 {
 	unsigned int fi;
@@ -553,7 +560,7 @@ static void print_json(const struct scn_tab *t, const struct wqf_run *run,
 
 /* One field as "value unit" for people. */
 static void human_value(char *buf, size_t len, const struct scn_tab *t,
-			const struct wqf_field_info *f, const struct wqf_run *run)
+			const struct wqf_field_info *f, const struct wqf_runbuf *run)
 {
 	const char *at = field_at(t, f, run);
 	long long v = f->type == WQF_FIELD_STRING ? 0 : field_get(t, f, run);
@@ -593,7 +600,7 @@ static void human_value(char *buf, size_t len, const struct scn_tab *t,
  * row per result with its help; results that mean something only at a
  * stall (WQF_FIELD_DIAG) under "diagnosis", at a DEADLOCK only.
  */
-static void print_human(const struct scn_tab *t, const struct wqf_run *run,
+static void print_human(const struct scn_tab *t, const struct wqf_runbuf *run,
 			const char *variant)
 {
 	unsigned int fi;
@@ -696,7 +703,7 @@ static int opt_num(const char *arg, const char *name, long long lo, long long hi
 }
 
 struct run_opts {
-	struct wqf_run run;
+	struct wqf_runbuf run;
 	const char *variant;
 	int json;
 	int expect;
@@ -812,7 +819,7 @@ static int do_run(int fd, struct run_opts *o, const struct scn_tab *t)
 		return 2;
 	}
 	for (i = 0; i < o->repeat; i++) {
-		struct wqf_run r = o->run;
+		struct wqf_runbuf r = o->run;
 		int nfd = -1, err;
 
 		if (o->trace && trace_begin())
@@ -822,7 +829,7 @@ static int do_run(int fd, struct run_opts *o, const struct scn_tab *t)
 			if (nfd < 0)
 				return 1;
 		}
-		err = ioctl(fd, WQF_IOC_RUN, &r) ? errno : 0;
+		err = wqf_runbuf_ioctl(fd, &r) ? errno : 0;
 		if (nfd >= 0 && !fail_nth_done(nfd))
 			fprintf(stderr, "wqfault: fail-nth %lld: not reached, nothing injected\n",
 				o->fail_nth);
@@ -900,7 +907,7 @@ struct sweep_cell {
 	int variant;
 	long long x, y;
 	int err;	/* errno of the run ioctl, or 0 */
-	struct wqf_run r;
+	struct wqf_runbuf r;
 };
 
 static const char sweep_marks[] = "?CDLA";	/* by enum wqf_verdict */
@@ -950,7 +957,7 @@ static int sweep_cell_run(int fd, const struct scn_tab *t, char **fixed,
 	}
 	o.run.variant = variant_index(&t->info, vname);
 	c->r = o.run;
-	c->err = ioctl(fd, WQF_IOC_RUN, &c->r) ? errno : 0;
+	c->err = wqf_runbuf_ioctl(fd, &c->r) ? errno : 0;
 	return 0;
 }
 
@@ -1160,7 +1167,7 @@ static void row_f(const char *label, double a, double b)
 static int cmd_demo(int argc, char **argv)
 {
 	const char *names[2] = { "buggy", "throttle" };
-	struct wqf_run res[2];
+	struct wqf_runbuf res[2];
 	struct run_opts o;
 	struct scn_tab *t;
 	int fd, i, rc;
@@ -1182,7 +1189,7 @@ static int cmd_demo(int argc, char **argv)
 	for (i = 0; !rc && i < 2; i++) {
 		res[i] = o.run;
 		res[i].variant = i == 0 ? WQF_STARVE_BUGGY : WQF_STARVE_THROTTLE;
-		if (ioctl(fd, WQF_IOC_RUN, &res[i])) {
+		if (wqf_runbuf_ioctl(fd, &res[i])) {
 			fprintf(stderr, "wqfault: demo %s: %s\n", names[i], strerror(errno));
 			rc = 1;
 		}

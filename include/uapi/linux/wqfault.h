@@ -2,11 +2,18 @@
 /*
  * wqfault userspace ABI: ioctls on /dev/wqfault.
  *
- * Every command takes a pointer to a struct whose first member is its size
- * in bytes, so structs can grow: the kernel reads them with
- * copy_struct_from_user() (a longer struct with non-zero unknown bytes is
- * refused with E2BIG) and writes back at most the size userspace gave.
- * Command numbers and enum values are append-only.
+ * Every command that takes a struct takes a pointer to one whose first
+ * member is its size in bytes, so structs can grow: the kernel reads them
+ * with copy_struct_from_user() (a longer struct with non-zero unknown
+ * bytes is refused with E2BIG) and writes back at most the size userspace
+ * gave. A run is a common header (struct wqf_run) that points to the
+ * scenario's own struct (its payload), read the same way with its own
+ * size, so each scenario's struct grows at its tail on its own. Command
+ * numbers and enum values are append-only.
+ *
+ * ABI 2 (this header) replaced ABI 1's _IO() commands and its struct
+ * wqf_run, which held every scenario's struct one after the other: an ABI
+ * 1 binary's commands are unknown to an ABI 2 module (ENOTTY).
  */
 #ifndef _UAPI_LINUX_WQFAULT_H
 #define _UAPI_LINUX_WQFAULT_H
@@ -18,7 +25,7 @@
 #define WQF_IOC_MAGIC 0xB9
 
 /** define WQF_API_VERSION - version of this ABI, reported by WQF_IOC_VERSION */
-#define WQF_API_VERSION 1
+#define WQF_API_VERSION 2
 
 /**
  * struct wqf_version - answer of WQF_IOC_VERSION
@@ -68,6 +75,12 @@ enum wqf_scenario_id {
 };
 
 /**
+ * define WQF_SCN_USER_BASE - first id of the scenarios other modules
+ * register (wqfault_register_scenario()); find them by name
+ */
+#define WQF_SCN_USER_BASE	256
+
+/**
  * enum wqf_verdict - how a run ended
  * @WQF_VERDICT_NONE: no verdict (the run did not start)
  * @WQF_VERDICT_COMPLETED: every party finished within its bound
@@ -99,7 +112,7 @@ enum wqf_verdict {
  * @nr_fields: (out) fields of the scenario, for WQF_IOC_FIELD_INFO
  * @flags: (out) the WQF_RUN_* flags the scenario honours
  * @payload_size: (out) size of the scenario's knobs and results struct
- * @payload_offset: (out) where that struct sits in struct wqf_run
+ *                (its payload, wqf_run.payload)
  */
 struct wqf_scenario_info {
 	__u32 size;
@@ -111,7 +124,6 @@ struct wqf_scenario_info {
 	__u32 nr_fields;
 	__u32 flags;
 	__u32 payload_size;
-	__u32 payload_offset;
 };
 
 /**
@@ -169,7 +181,7 @@ enum wqf_field_type {
  * scenario's knobs and results, or of every run's common part
  * @size: (in) sizeof(struct wqf_field_info) as userspace knows it
  * @scenario: (in) enum wqf_scenario_id, or 0 for the fields every run has
- *            (offsets into struct wqf_run)
+ *            (offsets into struct wqf_run, the header)
  * @index: (in) which field, 0 to wqf_scenario_info.nr_fields - 1 (for
  *         scenario 0: until ENOENT)
  * @type: (out) enum wqf_field_type
@@ -757,7 +769,9 @@ struct wqf_hang {
 };
 
 /**
- * struct wqf_run - one run of a scenario, for WQF_IOC_RUN
+ * struct wqf_run - one run of a scenario, for WQF_IOC_RUN: the header
+ * every scenario shares; the scenario's own knobs and results are in its
+ * struct (struct wqf_starve, ...), which @payload points to
  * @size: (in) sizeof(struct wqf_run) as userspace knows it
  * @scenario: (in) enum wqf_scenario_id
  * @variant: (in) index into the scenario's variants
@@ -768,12 +782,14 @@ struct wqf_hang {
  * @run_id: (out) the run's number in the kernel log lines
  * @elapsed_us: (out) from the start of the run to its end, cleanup done
  * @verdict_us: (out) from the start of the run to the verdict
- * @starve: (in/out) knobs and results when @scenario is WQF_SCN_STARVE
- * @lockcb: (in/out) knobs and results when @scenario is WQF_SCN_LOCKCB
- * @leak: (in/out) knobs and results when @scenario is WQF_SCN_LEAK
- * @mux: (in/out) knobs and results when @scenario is WQF_SCN_MUX
- * @abba: (in/out) knobs and results when @scenario is WQF_SCN_ABBA
  * @hang: (in/out) hang mode, with WQF_RUN_HANG in @flags
+ * @payload_size: (in) sizeof() of the scenario's struct as userspace knows
+ *                it (wqf_scenario_info.payload_size for this module); the
+ *                kernel reads it with copy_struct_from_user() and writes
+ *                back at most this many bytes
+ * @pad: must be zero
+ * @payload: (in) user pointer to the scenario's struct: knobs in, results
+ *           out
  */
 struct wqf_run {
 	__u32 size;
@@ -785,26 +801,24 @@ struct wqf_run {
 	__u64 run_id;
 	__u64 elapsed_us;
 	__u64 verdict_us;
-	struct wqf_starve starve;
-	struct wqf_lockcb lockcb;
-	struct wqf_leak leak;
-	struct wqf_mux mux;
-	struct wqf_abba abba;
 	struct wqf_hang hang;
+	__u32 payload_size;
+	__u32 pad;
+	__aligned_u64 payload;
 };
 
 /** define WQF_IOC_VERSION - report the ABI version and features */
-#define WQF_IOC_VERSION		_IO(WQF_IOC_MAGIC, 0x00)
+#define WQF_IOC_VERSION		_IOWR(WQF_IOC_MAGIC, 0x00, struct wqf_version)
 /**
  * define WQF_IOC_SCENARIO_INFO - describe scenario wqf_scenario_info.index;
  * ENOENT past the last one
  */
-#define WQF_IOC_SCENARIO_INFO	_IO(WQF_IOC_MAGIC, 0x01)
+#define WQF_IOC_SCENARIO_INFO	_IOWR(WQF_IOC_MAGIC, 0x01, struct wqf_scenario_info)
 /**
  * define WQF_IOC_RUN - run a scenario to its verdict (blocks; bounded);
  * EBUSY if too many runs are in progress
  */
-#define WQF_IOC_RUN		_IO(WQF_IOC_MAGIC, 0x02)
+#define WQF_IOC_RUN		_IOWR(WQF_IOC_MAGIC, 0x02, struct wqf_run)
 /** define WQF_IOC_ABORT - abort every run in progress on this file */
 #define WQF_IOC_ABORT		_IO(WQF_IOC_MAGIC, 0x03)
 /**
@@ -816,6 +830,6 @@ struct wqf_run {
  * define WQF_IOC_FIELD_INFO - describe field wqf_field_info.index of
  * scenario wqf_field_info.scenario; ENOENT past the last one
  */
-#define WQF_IOC_FIELD_INFO	_IO(WQF_IOC_MAGIC, 0x05)
+#define WQF_IOC_FIELD_INFO	_IOWR(WQF_IOC_MAGIC, 0x05, struct wqf_field_info)
 
 #endif /* _UAPI_LINUX_WQFAULT_H */

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A scenario of its own, in a module of its own: what a kernel developer
+ * writes to try a workqueue design on wqfault. It registers "selfflush":
+ * reset items each queue a delete item and wait for it; in the buggy
+ * variant the delete goes on the reset's own queue, behind the resets, so
+ * with max_active resets waiting the deletes never start. The fixed
+ * variant gives the deletes a queue of their own. wqfault's CLI, sweep,
+ * hang mode, tracing and kernel log handle it with no change to wqfault.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "wqfault.h"
+
+/* Its id: registered scenarios take theirs from WQF_SCN_USER_BASE. */
+#define SF_ID		(WQF_SCN_USER_BASE + 1)
+#define SF_MAX_RESETS	64
+
+/**
+ * struct sf_payload - knobs and results of selfflush (its UAPI, declared
+ * by the field table below; userspace reads it through WQF_IOC_FIELD_INFO)
+ * @max_active: the reset queue's max_active
+ * @resets: reset items queued at the start
+ * @delete_delay_us: how long a delete item works
+ * @completed: resets whose delete ran in time
+ * @waited_max_us: longest a reset waited for its delete
+ * @diag_waiting: at the stall: resets waiting for their delete
+ * @diag_parked: at the stall: deletes queued and not started
+ */
+struct sf_payload {
+	__u32 max_active;
+	__u32 resets;
+	__u32 delete_delay_us;
+	__u32 completed;
+	__u64 waited_max_us;
+	__u32 diag_waiting;
+	__u32 diag_parked;
+};
+
+enum { SF_BUGGY, SF_FIXED };
+
+static const char * const sf_variants[] = {
+	[SF_BUGGY] = "buggy",
+	[SF_FIXED] = "fixed",
+};
+
+#define K(...)	WQF_KNOB(struct sf_payload, __VA_ARGS__)
+#define R(...)	WQF_RESULT(struct sf_payload, __VA_ARGS__)
+
+static const struct wqf_field sf_fields[] = {
+	K(max_active, WQF_FIELD_U32, 0, 1, 8, 1, NULL, "the reset queue's max_active"),
+	K(resets, WQF_FIELD_U32, 0, 1, SF_MAX_RESETS, 1, NULL,
+	  "reset items queued at the start, each waiting for its delete"),
+	K(delete_delay_us, WQF_FIELD_U32, 0, 0, 100000, 0, "us", "how long a delete works"),
+	R(completed, WQF_FIELD_U32, 0, NULL, "resets whose delete ran in time"),
+	R(waited_max_us, WQF_FIELD_U64, 0, "us", "longest a reset waited for its delete"),
+	R(diag_waiting, WQF_FIELD_U32, WQF_FIELD_DIAG, NULL,
+	  "resets waiting for their delete at the stall"),
+	R(diag_parked, WQF_FIELD_U32, WQF_FIELD_DIAG, NULL,
+	  "deletes queued and not started at the stall"),
+};
+
+struct sf_run;
+
+struct sf_item {
+	struct work_struct reset;
+	struct work_struct del;
+	struct completion deleted;
+	struct sf_run *sf;
+	unsigned long waiting_since;	/* jiffies, 0 when not waiting */
+	atomic_t del_started;
+	u64 waited_us;
+	bool done;
+};
+
+struct sf_run {
+	struct wqf_ctx *ctx;
+	struct sf_payload *k;
+	struct workqueue_struct *wq, *del_wq;
+	struct sf_item *items;
+	wait_queue_head_t progress;
+	atomic_t events;
+	atomic_t parties;
+	unsigned long bound;
+};
+
+static void sf_event(struct sf_run *sf)
+{
+	atomic_inc(&sf->events);
+	wake_up(&sf->progress);
+}
+
+static void sf_delete_fn(struct work_struct *work)
+{
+	struct sf_item *it = container_of(work, struct sf_item, del);
+
+	atomic_set(&it->del_started, 1);
+	if (it->sf->k->delete_delay_us)
+		usleep_range(it->sf->k->delete_delay_us, it->sf->k->delete_delay_us + 10);
+	wqf_complete_all(it->sf->ctx, &it->deleted);
+	sf_event(it->sf);
+}
+
+static void sf_reset_fn(struct work_struct *work)
+{
+	struct sf_item *it = container_of(work, struct sf_item, reset);
+	struct sf_run *sf = it->sf;
+	ktime_t t0 = ktime_get();
+
+	queue_work(sf->del_wq, &it->del);
+	WRITE_ONCE(it->waiting_since, jiffies ?: 1);
+	sf_event(sf);
+	/* Bounded: past the stall, the confirm of the verdict and a hang. */
+	if (!wqf_wait(sf->ctx, &it->deleted, jiffies + sf->bound))
+		it->done = true;
+	it->waited_us = ktime_us_delta(ktime_get(), t0);
+	WRITE_ONCE(it->waiting_since, 0);
+	atomic_dec(&sf->parties);
+	sf_event(sf);
+}
+
+/* A reset waiting longer than the stall timeout: the run's DEADLOCK. */
+static bool sf_stalled(struct sf_run *sf, unsigned long stall)
+{
+	u32 i;
+
+	for (i = 0; i < sf->k->resets; i++) {
+		unsigned long since = READ_ONCE(sf->items[i].waiting_since);
+
+		if (since && time_after(jiffies, since + stall))
+			return true;
+	}
+	return false;
+}
+
+static void sf_diagnose(struct sf_run *sf)
+{
+	u32 i;
+
+	for (i = 0; i < sf->k->resets; i++) {
+		sf->k->diag_waiting += !!READ_ONCE(sf->items[i].waiting_since);
+		sf->k->diag_parked += work_pending(&sf->items[i].del) &&
+				      !atomic_read(&sf->items[i].del_started);
+	}
+}
+
+static int sf_run(struct wqf_ctx *ctx)
+{
+	struct wqf_args *args = ctx->args;
+	unsigned long stall = msecs_to_jiffies(args->stall_timeout_ms);
+	ktime_t start = ktime_get();
+	bool deadlocked = false;
+	struct sf_run *sf;
+	int ret = 0;
+	u32 i;
+
+	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
+	if (!sf)
+		return -ENOMEM;
+	sf->ctx = ctx;
+	sf->k = (struct sf_payload *)args->data;
+	sf->bound = 3 * stall + HZ + msecs_to_jiffies(args->hang.hang_ms);
+	init_waitqueue_head(&sf->progress);
+	sf->items = kcalloc(sf->k->resets, sizeof(*sf->items), GFP_KERNEL);
+	sf->wq = alloc_workqueue("wqf_sample", WQ_UNBOUND, sf->k->max_active);
+	sf->del_wq = args->variant == SF_FIXED ?
+		alloc_workqueue("wqf_sample_del", WQ_UNBOUND, 0) : sf->wq;
+	if (!sf->items || !sf->wq || !sf->del_wq) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	atomic_set(&sf->parties, sf->k->resets);
+	for (i = 0; i < sf->k->resets; i++) {
+		struct sf_item *it = &sf->items[i];
+
+		it->sf = sf;
+		INIT_WORK(&it->reset, sf_reset_fn);
+		INIT_WORK(&it->del, sf_delete_fn);
+		init_completion(&it->deleted);
+	}
+	for (i = 0; i < sf->k->resets; i++)
+		queue_work(sf->wq, &sf->items[i].reset);
+	while (atomic_read(&sf->parties)) {
+		if (wqf_ctx_aborted(ctx)) {
+			wait_event_timeout(sf->progress, !atomic_read(&sf->parties),
+					   max_t(long, msecs_to_jiffies(10), 1));
+			continue;
+		}
+		if (!deadlocked && sf_stalled(sf, stall)) {
+			sf_diagnose(sf);
+			deadlocked = wqf_ctx_deadlock(ctx, ktime_us_delta(ktime_get(), start));
+			/* hang mode holds the stall for the kernel's detectors */
+			wqf_hang_hold(ctx, &sf->progress, &sf->events);
+			wqf_ctx_stop(ctx);
+			continue;
+		}
+		wqf_ctx_tick(ctx, &sf->progress, &sf->events, atomic_read(&sf->events));
+	}
+	for (i = 0; i < sf->k->resets; i++) {
+		sf->k->completed += sf->items[i].done;
+		sf->k->waited_max_us = max(sf->k->waited_max_us, sf->items[i].waited_us);
+	}
+	args->verdict = deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
+	if (!deadlocked)
+		args->verdict_us = ktime_us_delta(ktime_get(), start);
+out:
+	/* The resets have returned; destroying drains the deletes they queued. */
+	if (sf->del_wq && sf->del_wq != sf->wq)
+		destroy_workqueue(sf->del_wq);
+	if (sf->wq)
+		destroy_workqueue(sf->wq);
+	kfree(sf->items);
+	kfree(sf);
+	return ret;
+}
+
+static const struct wqf_scenario sf_scenario = {
+	.owner = THIS_MODULE,
+	.id = SF_ID,
+	.name = "selfflush",
+	.variants = sf_variants,
+	.nr_variants = ARRAY_SIZE(sf_variants),
+	.flags = WQF_RUN_HANG,
+	.fields = sf_fields,
+	.nr_fields = ARRAY_SIZE(sf_fields),
+	.payload_size = sizeof(struct sf_payload),
+	.run = sf_run,
+};
+
+static int __init sf_init(void)
+{
+	return wqfault_register_scenario(&sf_scenario);
+}
+
+static void __exit sf_exit(void)
+{
+	wqfault_unregister_scenario(&sf_scenario);
+}
+
+module_init(sf_init);
+module_exit(sf_exit);
+
+MODULE_DESCRIPTION("wqfault sample: a scenario registered by another module");
+MODULE_LICENSE("GPL");

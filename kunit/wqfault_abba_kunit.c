@@ -73,19 +73,42 @@ static void abba_case_desc(const struct abba_case *c, char *desc)
 #define COMPLETED WQF_VERDICT_COMPLETED
 
 static const struct abba_case trigger_cases[] = {
-	{ "buggy same mutex 2 clients", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 0, DEADLOCK },
-	{ "buggy same rwsem 2 clients", BUGGY, TRIGGER, SAME, RWSEM, 2, 1, 0, DEADLOCK },
-	{ "buggy same mutex 4 clients", BUGGY, TRIGGER, SAME, MUTEX, 4, 1, 0, DEADLOCK },
-	{ "buggy same mutex window 1 ms", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 1000, DEADLOCK },
-	{ "buggy same mutex 1 client", BUGGY, TRIGGER, SAME, MUTEX, 1, 20, 0, COMPLETED },
-	{ "buggy different mutex 2 clients", BUGGY, TRIGGER, DIFF, MUTEX, 2, 20, 0, COMPLETED },
-	{ "buggy different rwsem 4 clients", BUGGY, TRIGGER, DIFF, RWSEM, 4, 20, 0, COMPLETED },
-	{ "buggy different mutex window 1 ms", BUGGY, TRIGGER, DIFF, MUTEX, 2, 5, 1000, COMPLETED },
-	{ "ordered same mutex 2 clients", ORDERED, TRIGGER, SAME, MUTEX, 2, 20, 0, COMPLETED },
-	{ "ordered same rwsem 2 clients", ORDERED, TRIGGER, SAME, RWSEM, 2, 20, 0, COMPLETED },
-	{ "ordered same mutex 4 clients", ORDERED, TRIGGER, SAME, MUTEX, 4, 20, 0, COMPLETED },
-	{ "ordered same mutex window 1 ms", ORDERED, TRIGGER, SAME, MUTEX, 2, 5, 1000, COMPLETED },
-	{ "ordered different mutex 2 clients", ORDERED, TRIGGER, DIFF, MUTEX, 2, 20, 0, COMPLETED },
+	{ .desc = "buggy same mutex 2 clients", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 1, .verdict = DEADLOCK },
+	{ .desc = "buggy same rwsem 2 clients", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = RWSEM, .clients = 2, .iterations = 1, .verdict = DEADLOCK },
+	{ .desc = "buggy same mutex 4 clients", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 4, .iterations = 1, .verdict = DEADLOCK },
+	{ .desc = "buggy same mutex window 1 ms", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 1, .window_us = 1000,
+	  .verdict = DEADLOCK },
+	{ .desc = "buggy same mutex 1 client", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 1, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "buggy different mutex 2 clients", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = DIFF, .lock = MUTEX, .clients = 2, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "buggy different rwsem 4 clients", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = DIFF, .lock = RWSEM, .clients = 4, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "buggy different mutex window 1 ms", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = DIFF, .lock = MUTEX, .clients = 2, .iterations = 5, .window_us = 1000,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered same mutex 2 clients", .variant = ORDERED, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered same rwsem 2 clients", .variant = ORDERED, .mode = TRIGGER,
+	  .resource = SAME, .lock = RWSEM, .clients = 2, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered same mutex 4 clients", .variant = ORDERED, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 4, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered same mutex window 1 ms", .variant = ORDERED, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 5, .window_us = 1000,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered different mutex 2 clients", .variant = ORDERED, .mode = TRIGGER,
+	  .resource = DIFF, .lock = MUTEX, .clients = 2, .iterations = 20,
+	  .verdict = COMPLETED },
 };
 
 KUNIT_ARRAY_PARAM(trigger, trigger_cases, abba_case_desc);
@@ -124,13 +147,24 @@ static void wqfault_abba_trigger(struct kunit *test)
 
 /* Race mode: free-running; the count is measured, its bounds asserted. */
 static const struct abba_case race_cases[] = {
-	{ "buggy same mutex window 0", BUGGY, RACE, SAME, MUTEX, 2, 300, 0, 0 },
-	{ "buggy same mutex window 100 us", BUGGY, RACE, SAME, MUTEX, 2, 100, 100, 0 },
-	{ "buggy same rwsem 4 clients", BUGGY, RACE, SAME, RWSEM, 4, 100, 0, 0 },
-	{ "buggy different mutex (no cycle)", BUGGY, RACE, DIFF, MUTEX, 2, 300, 0, COMPLETED },
-	{ "buggy different mutex window 100 us", BUGGY, RACE, DIFF, MUTEX, 4, 100, 100, COMPLETED },
-	{ "ordered same mutex window 0", ORDERED, RACE, SAME, MUTEX, 2, 300, 0, COMPLETED },
-	{ "ordered same rwsem window 100 us", ORDERED, RACE, SAME, RWSEM, 4, 100, 100, COMPLETED },
+	{ .desc = "buggy same mutex window 0", .variant = BUGGY, .mode = RACE, .resource = SAME,
+	  .lock = MUTEX, .clients = 2, .iterations = 300 },
+	{ .desc = "buggy same mutex window 100 us", .variant = BUGGY, .mode = RACE,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 100, .window_us = 100 },
+	{ .desc = "buggy same rwsem 4 clients", .variant = BUGGY, .mode = RACE,
+	  .resource = SAME, .lock = RWSEM, .clients = 4, .iterations = 100 },
+	{ .desc = "buggy different mutex (no cycle)", .variant = BUGGY, .mode = RACE,
+	  .resource = DIFF, .lock = MUTEX, .clients = 2, .iterations = 300,
+	  .verdict = COMPLETED },
+	{ .desc = "buggy different mutex window 100 us", .variant = BUGGY, .mode = RACE,
+	  .resource = DIFF, .lock = MUTEX, .clients = 4, .iterations = 100, .window_us = 100,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered same mutex window 0", .variant = ORDERED, .mode = RACE,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 300,
+	  .verdict = COMPLETED },
+	{ .desc = "ordered same rwsem window 100 us", .variant = ORDERED, .mode = RACE,
+	  .resource = SAME, .lock = RWSEM, .clients = 4, .iterations = 100, .window_us = 100,
+	  .verdict = COMPLETED },
 };
 
 KUNIT_ARRAY_PARAM(race, race_cases, abba_case_desc);
@@ -164,16 +198,26 @@ static void wqfault_abba_race(struct kunit *test)
 }
 
 static const struct abba_case invalid_cases[] = {
-	{ "no clients", BUGGY, TRIGGER, SAME, MUTEX, 0, 1, 0, 0 },
-	{ "65 clients", BUGGY, TRIGGER, SAME, MUTEX, 65, 1, 0, 0 },
-	{ "100001 iterations", BUGGY, RACE, SAME, MUTEX, 2, 100001, 0, 0 },
-	{ "window 100001 us", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 100001, 0 },
-	{ "window too long for the stall", BUGGY, TRIGGER, SAME, MUTEX, 64, 1, 20000, 0 },
-	{ "spinlock", BUGGY, TRIGGER, SAME, WQF_LOCK_SPINLOCK, 2, 1, 0, 0 },
-	{ "unknown lock kind", BUGGY, TRIGGER, SAME, 3, 2, 1, 0, 0 },
-	{ "unknown mode", BUGGY, 2, SAME, MUTEX, 2, 1, 0, 0 },
-	{ "unknown resource", BUGGY, TRIGGER, 2, MUTEX, 2, 1, 0, 0 },
-	{ "unknown variant", 2, TRIGGER, SAME, MUTEX, 2, 1, 0, 0 },
+	{ .desc = "no clients", .variant = BUGGY, .mode = TRIGGER, .resource = SAME,
+	  .lock = MUTEX, .iterations = 1 },
+	{ .desc = "65 clients", .variant = BUGGY, .mode = TRIGGER, .resource = SAME,
+	  .lock = MUTEX, .clients = 65, .iterations = 1 },
+	{ .desc = "100001 iterations", .variant = BUGGY, .mode = RACE, .resource = SAME,
+	  .lock = MUTEX, .clients = 2, .iterations = 100001 },
+	{ .desc = "window 100001 us", .variant = BUGGY, .mode = TRIGGER, .resource = SAME,
+	  .lock = MUTEX, .clients = 2, .iterations = 1, .window_us = 100001 },
+	{ .desc = "window too long for the stall", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 64, .iterations = 1, .window_us = 20000 },
+	{ .desc = "spinlock", .variant = BUGGY, .mode = TRIGGER, .resource = SAME,
+	  .lock = WQF_LOCK_SPINLOCK, .clients = 2, .iterations = 1 },
+	{ .desc = "unknown lock kind", .variant = BUGGY, .mode = TRIGGER, .resource = SAME,
+	  .lock = 3, .clients = 2, .iterations = 1 },
+	{ .desc = "unknown mode", .variant = BUGGY, .mode = 2, .resource = SAME, .lock = MUTEX,
+	  .clients = 2, .iterations = 1 },
+	{ .desc = "unknown resource", .variant = BUGGY, .mode = TRIGGER, .resource = 2,
+	  .lock = MUTEX, .clients = 2, .iterations = 1 },
+	{ .desc = "unknown variant", .variant = 2, .mode = TRIGGER, .resource = SAME,
+	  .lock = MUTEX, .clients = 2, .iterations = 1 },
 };
 
 KUNIT_ARRAY_PARAM(invalid, invalid_cases, abba_case_desc);
@@ -192,7 +236,14 @@ static void wqfault_abba_invalid(struct kunit *test)
 /* Knob limits that the table above cannot express. */
 static void wqfault_abba_invalid_limits(struct kunit *test)
 {
-	static const struct abba_case c = { "", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 0, 0 };
+	static const struct abba_case c = {
+		.variant = BUGGY,
+		.mode = TRIGGER,
+		.resource = SAME,
+		.lock = MUTEX,
+		.clients = 2,
+		.iterations = 1,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -215,11 +266,18 @@ static void wqfault_abba_invalid_limits(struct kunit *test)
  * both unwind after it.
  */
 static const struct abba_case hang_cases[] = {
-	{ "buggy trigger same mutex", BUGGY, TRIGGER, SAME, MUTEX, 2, 1, 0, DEADLOCK },
-	{ "buggy trigger same rwsem 4 clients", BUGGY, TRIGGER, SAME, RWSEM, 4, 1, 0, DEADLOCK },
-	{ "buggy race same mutex", BUGGY, RACE, SAME, MUTEX, 2, 300, 0, 0 },
-	{ "ordered trigger same mutex", ORDERED, TRIGGER, SAME, MUTEX, 2, 20, 0, COMPLETED },
-	{ "buggy trigger different mutex", BUGGY, TRIGGER, DIFF, MUTEX, 2, 20, 0, COMPLETED },
+	{ .desc = "buggy trigger same mutex", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 1, .verdict = DEADLOCK },
+	{ .desc = "buggy trigger same rwsem 4 clients", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = SAME, .lock = RWSEM, .clients = 4, .iterations = 1, .verdict = DEADLOCK },
+	{ .desc = "buggy race same mutex", .variant = BUGGY, .mode = RACE, .resource = SAME,
+	  .lock = MUTEX, .clients = 2, .iterations = 300 },
+	{ .desc = "ordered trigger same mutex", .variant = ORDERED, .mode = TRIGGER,
+	  .resource = SAME, .lock = MUTEX, .clients = 2, .iterations = 20,
+	  .verdict = COMPLETED },
+	{ .desc = "buggy trigger different mutex", .variant = BUGGY, .mode = TRIGGER,
+	  .resource = DIFF, .lock = MUTEX, .clients = 2, .iterations = 20,
+	  .verdict = COMPLETED },
 };
 
 KUNIT_ARRAY_PARAM(hang, hang_cases, abba_case_desc);
@@ -253,11 +311,11 @@ static void wqfault_abba_hang(struct kunit *test)
 }
 
 static struct kunit_case wqfault_abba_cases[] = {
-	KUNIT_CASE_PARAM(wqfault_abba_trigger, trigger_gen_params),
-	KUNIT_CASE_PARAM(wqfault_abba_race, race_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_abba_trigger, trigger_gen_params, WQF_KUNIT_SLOW),
+	KUNIT_CASE_PARAM_ATTR(wqfault_abba_race, race_gen_params, WQF_KUNIT_SLOW),
 	KUNIT_CASE_PARAM(wqfault_abba_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_abba_invalid_limits),
-	KUNIT_CASE_PARAM(wqfault_abba_hang, hang_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_abba_hang, hang_gen_params, WQF_KUNIT_SLOW),
 	{}
 };
 

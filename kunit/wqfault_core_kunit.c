@@ -26,6 +26,14 @@ static void wqf_core_fire(struct work_struct *work)
 		complete(&c->done);
 }
 
+/* A kunit action: the delayed work never fires on the test's freed memory. */
+static void wqf_core_cancel(void *data)
+{
+	struct wqf_core_ctx *c = data;
+
+	cancel_delayed_work_sync(&c->dwork);
+}
+
 static struct wqf_core_ctx *wqf_core_setup(struct kunit *test)
 {
 	struct wqf_core_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
@@ -34,6 +42,7 @@ static struct wqf_core_ctx *wqf_core_setup(struct kunit *test)
 	wqf_ctx_init(&c->ctx);
 	init_completion(&c->done);
 	INIT_DELAYED_WORK(&c->dwork, wqf_core_fire);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqf_core_cancel, c), 0);
 	return c;
 }
 

@@ -10,6 +10,9 @@
 
 #include "wqfault.h"
 
+/* Cases that wait out a stall timeout or a hang: KUnit's "slow" speed. */
+#define WQF_KUNIT_SLOW	{ .speed = KUNIT_SPEED_SLOW }
+
 /* The hang-mode deadline of the suites' runs, and the slack on it. */
 #define WQF_KUNIT_HANG_MS	1000
 #define WQF_KUNIT_HANG_SLACK_MS	20

@@ -56,23 +56,25 @@ static void leak_case_desc(const struct leak_case *c, char *desc)
 }
 
 static const struct leak_case run_cases[] = {
-	{ "buggy: write fault, close fails: leaks", BUGGY, 3, 2, 1, 0, 0,
-	  LEAKED, 3, 3, 0, 0 },
-	{ "buggy: close fails at the end: leaks", BUGGY, 2, 0, 1, 0, 0,
-	  LEAKED, 2, 2, 0, 0 },
-	{ "buggy: write fault, close works", BUGGY, 2, 1, 0, 0, 0,
-	  COMPLETED, 0, 0, 2, 0 },
-	{ "buggy: connect fault on one sender", BUGGY, 2, 0, 0, 1, 0,
-	  COMPLETED, 0, 0, 1, 0 },
-	{ "buggy: no fault", BUGGY, 4, 0, 0, 0, 0, COMPLETED, 0, 0, 0, 0 },
-	{ "fixed: write fault, close fails once", FIXED, 3, 2, 1, 0, 0,
-	  COMPLETED, 0, 0, 3, 0 },
-	{ "fixed: close fails every attempt: torn down", FIXED, 2, 4, 4, 0, 3,
-	  COMPLETED, 0, 0, 2, 2 },
-	{ "fixed: 17 close faults, 1 retry", FIXED, 1, 1, 17, 0, 1,
-	  COMPLETED, 0, 0, 1, 1 },
-	{ "fixed: connect faults on every sender", FIXED, 2, 0, 0, 2, 0,
-	  COMPLETED, 0, 0, 2, 0 },
+	{ .desc = "buggy: write fault, close fails: leaks", .variant = BUGGY, .senders = 3,
+	  .write_at = 2, .close = 1, .verdict = LEAKED, .leaked = 3, .busy = 3 },
+	{ .desc = "buggy: close fails at the end: leaks", .variant = BUGGY, .senders = 2,
+	  .close = 1, .verdict = LEAKED, .leaked = 2, .busy = 2 },
+	{ .desc = "buggy: write fault, close works", .variant = BUGGY, .senders = 2,
+	  .write_at = 1, .verdict = COMPLETED, .ok = 2 },
+	{ .desc = "buggy: connect fault on one sender", .variant = BUGGY, .senders = 2,
+	  .connect = 1, .verdict = COMPLETED, .ok = 1 },
+	{ .desc = "buggy: no fault", .variant = BUGGY, .senders = 4, .verdict = COMPLETED },
+	{ .desc = "fixed: write fault, close fails once", .variant = FIXED, .senders = 3,
+	  .write_at = 2, .close = 1, .verdict = COMPLETED, .ok = 3 },
+	{ .desc = "fixed: close fails every attempt: torn down", .variant = FIXED, .senders = 2,
+	  .write_at = 4, .close = 4, .close_retries = 3, .verdict = COMPLETED, .ok = 2,
+	  .torn_down = 2 },
+	{ .desc = "fixed: 17 close faults, 1 retry", .variant = FIXED, .senders = 1,
+	  .write_at = 1, .close = 17, .close_retries = 1, .verdict = COMPLETED, .ok = 1,
+	  .torn_down = 1 },
+	{ .desc = "fixed: connect faults on every sender", .variant = FIXED, .senders = 2,
+	  .connect = 2, .verdict = COMPLETED, .ok = 2 },
 };
 
 KUNIT_ARRAY_PARAM(run, run_cases, leak_case_desc);
@@ -121,7 +123,11 @@ static void wqfault_leak_verdict(struct kunit *test)
  */
 static void wqfault_leak_fault_attr_sites(struct kunit *test)
 {
-	static const struct leak_case c = { "", FIXED, 3, 0, 0, 0, 2 };
+	static const struct leak_case c = {
+		.variant = FIXED,
+		.senders = 3,
+		.close_retries = 2,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -136,13 +142,15 @@ static void wqfault_leak_fault_attr_sites(struct kunit *test)
 }
 
 static const struct leak_case invalid_cases[] = {
-	{ "no senders", BUGGY, 0 },
-	{ "65 senders", BUGGY, 65 },
-	{ "write fault past the last buffer", BUGGY, 1, BUFFERS + 1 },
-	{ "18 forced close faults", FIXED, 1, 0, 18 },
-	{ "more connect faults than senders", BUGGY, 1, 0, 0, 2 },
-	{ "17 close retries", FIXED, 1, 0, 0, 0, 17 },
-	{ "unknown variant", 2, 1 },
+	{ .desc = "no senders", .variant = BUGGY },
+	{ .desc = "65 senders", .variant = BUGGY, .senders = 65 },
+	{ .desc = "write fault past the last buffer", .variant = BUGGY, .senders = 1,
+	  .write_at = BUFFERS + 1 },
+	{ .desc = "18 forced close faults", .variant = FIXED, .senders = 1, .close = 18 },
+	{ .desc = "more connect faults than senders", .variant = BUGGY, .senders = 1,
+	  .connect = 2 },
+	{ .desc = "17 close retries", .variant = FIXED, .senders = 1, .close_retries = 17 },
+	{ .desc = "unknown variant", .variant = 2, .senders = 1 },
 };
 
 KUNIT_ARRAY_PARAM(invalid, invalid_cases, leak_case_desc);
@@ -161,7 +169,7 @@ static void wqfault_leak_invalid(struct kunit *test)
 /* Knob limits and flags the table above cannot express. */
 static void wqfault_leak_invalid_limits(struct kunit *test)
 {
-	static const struct leak_case c = { "", BUGGY, 1 };
+	static const struct leak_case c = { .variant = BUGGY, .senders = 1 };
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -215,12 +223,12 @@ static void wqfault_leak_fallback(struct kunit *test)
  * verdict is still LEAKED. The fixed close leaves nothing to wait for.
  */
 static const struct leak_case hang_cases[] = {
-	{ "buggy: close fails: retries wait", BUGGY, 2, 0, 1, 0, 0,
-	  LEAKED, 2, 2, 0, 0 },
-	{ "fixed: write fault, close fails once: nothing held", FIXED, 2, 2, 1, 0, 0,
-	  COMPLETED, 0, 0, 2, 0 },
-	{ "buggy: connect fault: nothing held", BUGGY, 2, 0, 0, 1, 0,
-	  COMPLETED, 0, 0, 1, 0 },
+	{ .desc = "buggy: close fails: retries wait", .variant = BUGGY, .senders = 2,
+	  .close = 1, .verdict = LEAKED, .leaked = 2, .busy = 2 },
+	{ .desc = "fixed: write fault, close fails once: nothing held", .variant = FIXED,
+	  .senders = 2, .write_at = 2, .close = 1, .verdict = COMPLETED, .ok = 2 },
+	{ .desc = "buggy: connect fault: nothing held", .variant = BUGGY, .senders = 2,
+	  .connect = 1, .verdict = COMPLETED, .ok = 1 },
 };
 
 KUNIT_ARRAY_PARAM(hang, hang_cases, leak_case_desc);
@@ -250,7 +258,7 @@ static struct kunit_case wqfault_leak_cases[] = {
 	KUNIT_CASE_PARAM(wqfault_leak_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_leak_invalid_limits),
 	KUNIT_CASE(wqfault_leak_fallback),
-	KUNIT_CASE_PARAM(wqfault_leak_hang, hang_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_leak_hang, hang_gen_params, WQF_KUNIT_SLOW),
 	{}
 };
 

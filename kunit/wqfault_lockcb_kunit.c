@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 
 #include "wqfault.h"
+#include "wqfault_kunit.h"
 
 #define STALL_MS	200
 /*
@@ -71,16 +72,26 @@ static void lockcb_case_desc(const struct lockcb_case *c, char *desc)
 
 /* Every lock kind and path (a spinlock cannot flush). */
 static const struct lockcb_case matrix_cases[] = {
-	{ "buggy mutex direct", BUGGY, MUTEX, DIRECT, 8, 0, 0 },
-	{ "buggy spinlock direct", BUGGY, SPIN, DIRECT, 8, 0, 0 },
-	{ "buggy rwsem direct", BUGGY, RWSEM, DIRECT, 8, 0, 0 },
-	{ "buggy mutex flush", BUGGY, MUTEX, FLUSH, 8, 0, 0 },
-	{ "buggy rwsem flush", BUGGY, RWSEM, FLUSH, 8, 0, 0 },
-	{ "fixed mutex direct", FIXED, MUTEX, DIRECT, 32, 0, 0 },
-	{ "fixed spinlock direct", FIXED, SPIN, DIRECT, 32, 0, 0 },
-	{ "fixed rwsem direct", FIXED, RWSEM, DIRECT, 32, 0, 0 },
-	{ "fixed mutex flush", FIXED, MUTEX, FLUSH, 32, 0, 0 },
-	{ "fixed rwsem flush", FIXED, RWSEM, FLUSH, 32, 0, 0 },
+	{ .desc = "buggy mutex direct", .variant = BUGGY, .lock = MUTEX, .path = DIRECT,
+	  .sessions = 8 },
+	{ .desc = "buggy spinlock direct", .variant = BUGGY, .lock = SPIN, .path = DIRECT,
+	  .sessions = 8 },
+	{ .desc = "buggy rwsem direct", .variant = BUGGY, .lock = RWSEM, .path = DIRECT,
+	  .sessions = 8 },
+	{ .desc = "buggy mutex flush", .variant = BUGGY, .lock = MUTEX, .path = FLUSH,
+	  .sessions = 8 },
+	{ .desc = "buggy rwsem flush", .variant = BUGGY, .lock = RWSEM, .path = FLUSH,
+	  .sessions = 8 },
+	{ .desc = "fixed mutex direct", .variant = FIXED, .lock = MUTEX, .path = DIRECT,
+	  .sessions = 32 },
+	{ .desc = "fixed spinlock direct", .variant = FIXED, .lock = SPIN, .path = DIRECT,
+	  .sessions = 32 },
+	{ .desc = "fixed rwsem direct", .variant = FIXED, .lock = RWSEM, .path = DIRECT,
+	  .sessions = 32 },
+	{ .desc = "fixed mutex flush", .variant = FIXED, .lock = MUTEX, .path = FLUSH,
+	  .sessions = 32 },
+	{ .desc = "fixed rwsem flush", .variant = FIXED, .lock = RWSEM, .path = FLUSH,
+	  .sessions = 32 },
 };
 
 KUNIT_ARRAY_PARAM(matrix, matrix_cases, lockcb_case_desc);
@@ -125,12 +136,18 @@ static void wqfault_lockcb_matrix(struct kunit *test)
 
 /* A client closes half the sessions while the fixed scanner expires them. */
 static const struct lockcb_case race_cases[] = {
-	{ "mutex direct 2000 sessions, 1000 closed", FIXED, MUTEX, DIRECT, 2000, 0, 1000 },
-	{ "spinlock direct 2000 sessions, 1000 closed", FIXED, SPIN, DIRECT, 2000, 0, 1000 },
-	{ "rwsem direct 2000 sessions, 1000 closed", FIXED, RWSEM, DIRECT, 2000, 0, 1000 },
-	{ "mutex flush 1000 sessions, 500 closed", FIXED, MUTEX, FLUSH, 1000, 0, 500 },
-	{ "rwsem flush 1000 sessions, all closed", FIXED, RWSEM, FLUSH, 1000, 0, 1000 },
-	{ "mutex direct 64 sessions, 16 expired, 32 closed", FIXED, MUTEX, DIRECT, 64, 16, 32 },
+	{ .desc = "mutex direct 2000 sessions, 1000 closed", .variant = FIXED, .lock = MUTEX,
+	  .path = DIRECT, .sessions = 2000, .closers = 1000 },
+	{ .desc = "spinlock direct 2000 sessions, 1000 closed", .variant = FIXED, .lock = SPIN,
+	  .path = DIRECT, .sessions = 2000, .closers = 1000 },
+	{ .desc = "rwsem direct 2000 sessions, 1000 closed", .variant = FIXED, .lock = RWSEM,
+	  .path = DIRECT, .sessions = 2000, .closers = 1000 },
+	{ .desc = "mutex flush 1000 sessions, 500 closed", .variant = FIXED, .lock = MUTEX,
+	  .path = FLUSH, .sessions = 1000, .closers = 500 },
+	{ .desc = "rwsem flush 1000 sessions, all closed", .variant = FIXED, .lock = RWSEM,
+	  .path = FLUSH, .sessions = 1000, .closers = 1000 },
+	{ .desc = "mutex direct 64 sessions, 16 expired, 32 closed", .variant = FIXED,
+	  .lock = MUTEX, .path = DIRECT, .sessions = 64, .expired = 16, .closers = 32 },
 };
 
 KUNIT_ARRAY_PARAM(race, race_cases, lockcb_case_desc);
@@ -150,14 +167,20 @@ static void wqfault_lockcb_exactly_once(struct kunit *test)
 }
 
 static const struct lockcb_case invalid_cases[] = {
-	{ "spinlock with the flush path", BUGGY, SPIN, FLUSH, 8, 0, 0 },
-	{ "no sessions", BUGGY, MUTEX, DIRECT, 0, 0, 0 },
-	{ "100001 sessions", BUGGY, MUTEX, DIRECT, 100001, 0, 0 },
-	{ "more expired than sessions", BUGGY, MUTEX, DIRECT, 8, 9, 0 },
-	{ "more closers than sessions", FIXED, MUTEX, DIRECT, 8, 0, 9 },
-	{ "unknown lock kind", BUGGY, 3, DIRECT, 8, 0, 0 },
-	{ "unknown path", BUGGY, MUTEX, 2, 8, 0, 0 },
-	{ "unknown variant", 2, MUTEX, DIRECT, 8, 0, 0 },
+	{ .desc = "spinlock with the flush path", .variant = BUGGY, .lock = SPIN, .path = FLUSH,
+	  .sessions = 8 },
+	{ .desc = "no sessions", .variant = BUGGY, .lock = MUTEX, .path = DIRECT },
+	{ .desc = "100001 sessions", .variant = BUGGY, .lock = MUTEX, .path = DIRECT,
+	  .sessions = 100001 },
+	{ .desc = "more expired than sessions", .variant = BUGGY, .lock = MUTEX, .path = DIRECT,
+	  .sessions = 8, .expired = 9 },
+	{ .desc = "more closers than sessions", .variant = FIXED, .lock = MUTEX, .path = DIRECT,
+	  .sessions = 8, .closers = 9 },
+	{ .desc = "unknown lock kind", .variant = BUGGY, .lock = 3, .path = DIRECT,
+	  .sessions = 8 },
+	{ .desc = "unknown path", .variant = BUGGY, .lock = MUTEX, .path = 2, .sessions = 8 },
+	{ .desc = "unknown variant", .variant = 2, .lock = MUTEX, .path = DIRECT,
+	  .sessions = 8 },
 };
 
 KUNIT_ARRAY_PARAM(invalid, invalid_cases, lockcb_case_desc);
@@ -176,7 +199,12 @@ static void wqfault_lockcb_invalid(struct kunit *test)
 /* Knob limits that the table above cannot express. */
 static void wqfault_lockcb_invalid_limits(struct kunit *test)
 {
-	static const struct lockcb_case c = { "", BUGGY, MUTEX, DIRECT, 8, 0, 0 };
+	static const struct lockcb_case c = {
+		.variant = BUGGY,
+		.lock = MUTEX,
+		.path = DIRECT,
+		.sessions = 8,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -195,7 +223,7 @@ static void wqfault_lockcb_invalid_limits(struct kunit *test)
 }
 
 static struct kunit_case wqfault_lockcb_cases[] = {
-	KUNIT_CASE_PARAM(wqfault_lockcb_matrix, matrix_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_lockcb_matrix, matrix_gen_params, WQF_KUNIT_SLOW),
 	KUNIT_CASE_PARAM(wqfault_lockcb_exactly_once, race_gen_params),
 	KUNIT_CASE_PARAM(wqfault_lockcb_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_lockcb_invalid_limits),

@@ -68,19 +68,32 @@ static void mux_case_desc(const struct mux_case *c, char *desc)
  * threads - resources + 1, completion at and above it.
  */
 static const struct mux_case threshold_cases[] = {
-	{ "2 threads 1 resource mux 1 (below)", BUGGY, 2, 1, 1, DEADLOCK },
-	{ "2 threads 1 resource mux 2 (at)", BUGGY, 2, 1, 2, COMPLETED },
-	{ "2 threads 1 resource mux 3 (above)", BUGGY, 2, 1, 3, COMPLETED },
-	{ "4 threads 1 resource mux 3 (below)", BUGGY, 4, 1, 3, DEADLOCK },
-	{ "4 threads 1 resource mux 4 (at)", BUGGY, 4, 1, 4, COMPLETED },
-	{ "4 threads 2 resources mux 2 (below)", BUGGY, 4, 2, 2, DEADLOCK },
-	{ "4 threads 2 resources mux 3 (at)", BUGGY, 4, 2, 3, COMPLETED },
-	{ "8 threads 2 resources mux 6 (below)", BUGGY, 8, 2, 6, DEADLOCK },
-	{ "8 threads 2 resources mux 7 (at)", BUGGY, 8, 2, 7, COMPLETED },
-	{ "8 threads 4 resources mux 1 (below)", BUGGY, 8, 4, 1, DEADLOCK },
-	{ "8 threads 4 resources mux 4 (below)", BUGGY, 8, 4, 4, DEADLOCK },
-	{ "8 threads 4 resources mux 5 (at)", BUGGY, 8, 4, 5, COMPLETED },
-	{ "8 threads 4 resources mux 8 (above)", BUGGY, 8, 4, 8, COMPLETED },
+	{ .desc = "2 threads 1 resource mux 1 (below)", .variant = BUGGY, .threads = 2,
+	  .resources = 1, .max_mux = 1, .verdict = DEADLOCK },
+	{ .desc = "2 threads 1 resource mux 2 (at)", .variant = BUGGY, .threads = 2,
+	  .resources = 1, .max_mux = 2, .verdict = COMPLETED },
+	{ .desc = "2 threads 1 resource mux 3 (above)", .variant = BUGGY, .threads = 2,
+	  .resources = 1, .max_mux = 3, .verdict = COMPLETED },
+	{ .desc = "4 threads 1 resource mux 3 (below)", .variant = BUGGY, .threads = 4,
+	  .resources = 1, .max_mux = 3, .verdict = DEADLOCK },
+	{ .desc = "4 threads 1 resource mux 4 (at)", .variant = BUGGY, .threads = 4,
+	  .resources = 1, .max_mux = 4, .verdict = COMPLETED },
+	{ .desc = "4 threads 2 resources mux 2 (below)", .variant = BUGGY, .threads = 4,
+	  .resources = 2, .max_mux = 2, .verdict = DEADLOCK },
+	{ .desc = "4 threads 2 resources mux 3 (at)", .variant = BUGGY, .threads = 4,
+	  .resources = 2, .max_mux = 3, .verdict = COMPLETED },
+	{ .desc = "8 threads 2 resources mux 6 (below)", .variant = BUGGY, .threads = 8,
+	  .resources = 2, .max_mux = 6, .verdict = DEADLOCK },
+	{ .desc = "8 threads 2 resources mux 7 (at)", .variant = BUGGY, .threads = 8,
+	  .resources = 2, .max_mux = 7, .verdict = COMPLETED },
+	{ .desc = "8 threads 4 resources mux 1 (below)", .variant = BUGGY, .threads = 8,
+	  .resources = 4, .max_mux = 1, .verdict = DEADLOCK },
+	{ .desc = "8 threads 4 resources mux 4 (below)", .variant = BUGGY, .threads = 8,
+	  .resources = 4, .max_mux = 4, .verdict = DEADLOCK },
+	{ .desc = "8 threads 4 resources mux 5 (at)", .variant = BUGGY, .threads = 8,
+	  .resources = 4, .max_mux = 5, .verdict = COMPLETED },
+	{ .desc = "8 threads 4 resources mux 8 (above)", .variant = BUGGY, .threads = 8,
+	  .resources = 4, .max_mux = 8, .verdict = COMPLETED },
 };
 
 KUNIT_ARRAY_PARAM(threshold, threshold_cases, mux_case_desc);
@@ -131,13 +144,20 @@ static void wqfault_mux_threshold(struct kunit *test)
 
 /* Each fix where the bug deadlocks (max_mux 1, and below the line). */
 static const struct mux_case fix_cases[] = {
-	{ "raise-limit 2 threads 1 resource mux 1", RAISE, 2, 1, 1, COMPLETED },
-	{ "raise-limit 8 threads 2 resources mux 1", RAISE, 8, 2, 1, COMPLETED },
-	{ "release-first 2 threads 1 resource mux 1", RBW, 2, 1, 1, COMPLETED },
-	{ "release-first 8 threads 2 resources mux 1", RBW, 8, 2, 1, COMPLETED },
-	{ "release-first 16 threads 4 resources mux 3", RBW, 16, 4, 3, COMPLETED },
-	{ "serialise 2 threads 1 resource mux 1", SERIAL, 2, 1, 1, COMPLETED },
-	{ "serialise 8 threads 2 resources mux 1", SERIAL, 8, 2, 1, COMPLETED },
+	{ .desc = "raise-limit 2 threads 1 resource mux 1", .variant = RAISE, .threads = 2,
+	  .resources = 1, .max_mux = 1, .verdict = COMPLETED },
+	{ .desc = "raise-limit 8 threads 2 resources mux 1", .variant = RAISE, .threads = 8,
+	  .resources = 2, .max_mux = 1, .verdict = COMPLETED },
+	{ .desc = "release-first 2 threads 1 resource mux 1", .variant = RBW, .threads = 2,
+	  .resources = 1, .max_mux = 1, .verdict = COMPLETED },
+	{ .desc = "release-first 8 threads 2 resources mux 1", .variant = RBW, .threads = 8,
+	  .resources = 2, .max_mux = 1, .verdict = COMPLETED },
+	{ .desc = "release-first 16 threads 4 resources mux 3", .variant = RBW, .threads = 16,
+	  .resources = 4, .max_mux = 3, .verdict = COMPLETED },
+	{ .desc = "serialise 2 threads 1 resource mux 1", .variant = SERIAL, .threads = 2,
+	  .resources = 1, .max_mux = 1, .verdict = COMPLETED },
+	{ .desc = "serialise 8 threads 2 resources mux 1", .variant = SERIAL, .threads = 8,
+	  .resources = 2, .max_mux = 1, .verdict = COMPLETED },
 };
 
 KUNIT_ARRAY_PARAM(fix, fix_cases, mux_case_desc);
@@ -174,13 +194,16 @@ static void wqfault_mux_fix(struct kunit *test)
 }
 
 static const struct mux_case invalid_cases[] = {
-	{ "max_mux 0", BUGGY, 2, 1, 0, 0 },
-	{ "max_mux 257", BUGGY, 2, 1, 257, 0 },
-	{ "1 thread", BUGGY, 1, 1, 1, 0 },
-	{ "257 threads", BUGGY, 257, 1, 1, 0 },
-	{ "no resources", BUGGY, 2, 0, 1, 0 },
-	{ "as many resources as threads", BUGGY, 4, 4, 1, 0 },
-	{ "unknown variant", 4, 2, 1, 1, 0 },
+	{ .desc = "max_mux 0", .variant = BUGGY, .threads = 2, .resources = 1 },
+	{ .desc = "max_mux 257", .variant = BUGGY, .threads = 2, .resources = 1,
+	  .max_mux = 257 },
+	{ .desc = "1 thread", .variant = BUGGY, .threads = 1, .resources = 1, .max_mux = 1 },
+	{ .desc = "257 threads", .variant = BUGGY, .threads = 257, .resources = 1,
+	  .max_mux = 1 },
+	{ .desc = "no resources", .variant = BUGGY, .threads = 2, .max_mux = 1 },
+	{ .desc = "as many resources as threads", .variant = BUGGY, .threads = 4,
+	  .resources = 4, .max_mux = 1 },
+	{ .desc = "unknown variant", .variant = 4, .threads = 2, .resources = 1, .max_mux = 1 },
 };
 
 KUNIT_ARRAY_PARAM(invalid, invalid_cases, mux_case_desc);
@@ -199,7 +222,12 @@ static void wqfault_mux_invalid(struct kunit *test)
 /* Knob limits the table cannot express: the window, and run flags. */
 static void wqfault_mux_invalid_limits(struct kunit *test)
 {
-	static const struct mux_case c = { "", BUGGY, 2, 1, 1, 0 };
+	static const struct mux_case c = {
+		.variant = BUGGY,
+		.threads = 2,
+		.resources = 1,
+		.max_mux = 1,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -226,9 +254,12 @@ static void wqfault_mux_invalid_limits(struct kunit *test)
 
 /* Hang mode, held to its deadline: each party's wait is one long sleep. */
 static const struct mux_case hang_cases[] = {
-	{ "buggy 4 threads 2 resources mux 2", BUGGY, 4, 2, 2, DEADLOCK },
-	{ "release-first 4 threads 2 resources mux 1", RBW, 4, 2, 1, COMPLETED },
-	{ "raise-limit 4 threads 2 resources mux 1", RAISE, 4, 2, 1, COMPLETED },
+	{ .desc = "buggy 4 threads 2 resources mux 2", .variant = BUGGY, .threads = 4,
+	  .resources = 2, .max_mux = 2, .verdict = DEADLOCK },
+	{ .desc = "release-first 4 threads 2 resources mux 1", .variant = RBW, .threads = 4,
+	  .resources = 2, .max_mux = 1, .verdict = COMPLETED },
+	{ .desc = "raise-limit 4 threads 2 resources mux 1", .variant = RAISE, .threads = 4,
+	  .resources = 2, .max_mux = 1, .verdict = COMPLETED },
 };
 
 KUNIT_ARRAY_PARAM(hang, hang_cases, mux_case_desc);
@@ -260,11 +291,11 @@ static void wqfault_mux_hang(struct kunit *test)
 }
 
 static struct kunit_case wqfault_mux_cases[] = {
-	KUNIT_CASE_PARAM(wqfault_mux_threshold, threshold_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_mux_threshold, threshold_gen_params, WQF_KUNIT_SLOW),
 	KUNIT_CASE_PARAM(wqfault_mux_fix, fix_gen_params),
 	KUNIT_CASE_PARAM(wqfault_mux_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_mux_invalid_limits),
-	KUNIT_CASE_PARAM(wqfault_mux_hang, hang_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_mux_hang, hang_gen_params, WQF_KUNIT_SLOW),
 	{}
 };
 

@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "wqfault.h"
+#include "wqfault_kunit.h"
 
 /* Short stall: every deadlocking case costs about this much. */
 #define STALL_MS	200
@@ -88,37 +89,67 @@ static void starve_run_case(struct kunit *test, const struct starve_case *c,
  * a parked connect or a parked request gets it is a race.
  */
 static const struct starve_case threshold_cases[] = {
-	{ "unbound W=4 R=3 below", BUGGY, U, 0, 4, 3, 0, 0, 0, 0, -1, 1, OK },
-	{ "unbound W=4 R=4 at", BUGGY, U, 0, 4, 4, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound W=4 R=5 above", BUGGY, U, 0, 4, 5, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound W=4 R=64 far above", BUGGY, U, 0, 4, 64, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound W=1 R=1 at", BUGGY, U, 0, 1, 1, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound W=16 R=15 below", BUGGY, U, 0, 16, 15, 0, 0, 0, 0, -1, 1, OK },
-	{ "unbound W=16 R=16 at", BUGGY, U, 0, 16, 16, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound+highpri W=4 R=4 at", BUGGY, U, WQF_QF_HIGHPRI, 4, 4, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound+mem_reclaim W=4 R=8: rescuer does not help", BUGGY, U,
-	  WQF_QF_MEM_RECLAIM, 4, 8, 0, 0, 0, 0, -1, 1, DL },
-	{ "unbound W=4 R=8 shares=8 cached=5: 3 misses", BUGGY, U, 0, 4, 8, 8, 5, 0, 0, -1, 1, OK },
-	{ "unbound W=4 R=8 shares=8 cached=4: 4 misses", BUGGY, U, 0, 4, 8, 8, 4, 0, 0, -1, 1, DL },
-	{ "unbound W=4 R=16 shares=2: 4 waiters, 2 connects",
-	  BUGGY, U, 0, 4, 16, 2, 0, 0, 0, -1, 1, DL },
-	{ "percpu pin0 W=2 R=1 below", BUGGY, P, 0, 2, 1, 0, 0, PIN, 0, -1, 1, OK },
-	{ "percpu pin0 W=2 R=2 at", BUGGY, P, 0, 2, 2, 0, 0, PIN, 0, -1, 1, DL },
-	{ "percpu pin0 W=2 R=3 above", BUGGY, P, 0, 2, 3, 0, 0, PIN, 0, -1, 1, DL },
-	{ "percpu+highpri pin0 W=2 R=2 at",
-	  BUGGY, P, WQF_QF_HIGHPRI, 2, 2, 0, 0, PIN, 0, -1, 1, DL },
-	{ "percpu+mem_reclaim pin0 W=2 R=2 at",
-	  BUGGY, P, WQF_QF_MEM_RECLAIM, 2, 2, 0, 0, PIN, 0, -1, 1, DL },
-	{ "percpu pin0 W=2 R=2, connects on cpu1", BUGGY, P, 0, 2, 2, 0, 0, PIN, 0, 1, 2, OK },
-	{ "percpu pin1 W=2 R=8, connects on cpu0", BUGGY, P, 0, 2, 8, 0, 0, PIN, 1, 0, 2, OK },
-	{ "percpu spread W=4 R=6 over 2 CPUs: 3 per CPU",
-	  BUGGY, P, 0, 4, 6, 0, 0, SPREAD, 0, -1, 2, OK },
-	{ "percpu spread W=4 R=7 over 2 CPUs: 4 on cpu0",
-	  BUGGY, P, 0, 4, 7, 0, 0, SPREAD, 0, -1, 2, DL },
-	{ "unbound spread W=4 R=7: one node counts all",
-	  BUGGY, U, 0, 4, 7, 0, 0, SPREAD, 0, -1, 2, DL },
-	{ "ordered R=1", BUGGY, O, 0, 1, 1, 0, 0, 0, 0, -1, 1, DL },
-	{ "ordered R=1 cached: a hit needs no connect", BUGGY, O, 0, 1, 1, 1, 1, 0, 0, -1, 1, OK },
+	{ .desc = "unbound W=4 R=3 below", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 3, .connect_cpu = -1, .cpus_needed = 1, .verdict = OK },
+	{ .desc = "unbound W=4 R=4 at", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 4, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound W=4 R=5 above", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 5, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound W=4 R=64 far above", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 64, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound W=1 R=1 at", .variant = BUGGY, .queue = U, .max_active = 1,
+	  .requests = 1, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound W=16 R=15 below", .variant = BUGGY, .queue = U, .max_active = 16,
+	  .requests = 15, .connect_cpu = -1, .cpus_needed = 1, .verdict = OK },
+	{ .desc = "unbound W=16 R=16 at", .variant = BUGGY, .queue = U, .max_active = 16,
+	  .requests = 16, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound+highpri W=4 R=4 at", .variant = BUGGY, .queue = U,
+	  .queue_flags = WQF_QF_HIGHPRI, .max_active = 4, .requests = 4, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound+mem_reclaim W=4 R=8: rescuer does not help", .variant = BUGGY,
+	  .queue = U, .queue_flags = WQF_QF_MEM_RECLAIM, .max_active = 4, .requests = 8,
+	  .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound W=4 R=8 shares=8 cached=5: 3 misses", .variant = BUGGY, .queue = U,
+	  .max_active = 4, .requests = 8, .shares = 8, .cached = 5, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = OK },
+	{ .desc = "unbound W=4 R=8 shares=8 cached=4: 4 misses", .variant = BUGGY, .queue = U,
+	  .max_active = 4, .requests = 8, .shares = 8, .cached = 4, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = DL },
+	{ .desc = "unbound W=4 R=16 shares=2: 4 waiters, 2 connects", .variant = BUGGY,
+	  .queue = U, .max_active = 4, .requests = 16, .shares = 2, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = DL },
+	{ .desc = "percpu pin0 W=2 R=1 below", .variant = BUGGY, .queue = P, .max_active = 2,
+	  .requests = 1, .placement = PIN, .connect_cpu = -1, .cpus_needed = 1, .verdict = OK },
+	{ .desc = "percpu pin0 W=2 R=2 at", .variant = BUGGY, .queue = P, .max_active = 2,
+	  .requests = 2, .placement = PIN, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "percpu pin0 W=2 R=3 above", .variant = BUGGY, .queue = P, .max_active = 2,
+	  .requests = 3, .placement = PIN, .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "percpu+highpri pin0 W=2 R=2 at", .variant = BUGGY, .queue = P,
+	  .queue_flags = WQF_QF_HIGHPRI, .max_active = 2, .requests = 2, .placement = PIN,
+	  .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "percpu+mem_reclaim pin0 W=2 R=2 at", .variant = BUGGY, .queue = P,
+	  .queue_flags = WQF_QF_MEM_RECLAIM, .max_active = 2, .requests = 2, .placement = PIN,
+	  .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "percpu pin0 W=2 R=2, connects on cpu1", .variant = BUGGY, .queue = P,
+	  .max_active = 2, .requests = 2, .placement = PIN, .connect_cpu = 1, .cpus_needed = 2,
+	  .verdict = OK },
+	{ .desc = "percpu pin1 W=2 R=8, connects on cpu0", .variant = BUGGY, .queue = P,
+	  .max_active = 2, .requests = 8, .placement = PIN, .cpu = 1, .cpus_needed = 2,
+	  .verdict = OK },
+	{ .desc = "percpu spread W=4 R=6 over 2 CPUs: 3 per CPU", .variant = BUGGY, .queue = P,
+	  .max_active = 4, .requests = 6, .placement = SPREAD, .connect_cpu = -1,
+	  .cpus_needed = 2, .verdict = OK },
+	{ .desc = "percpu spread W=4 R=7 over 2 CPUs: 4 on cpu0", .variant = BUGGY, .queue = P,
+	  .max_active = 4, .requests = 7, .placement = SPREAD, .connect_cpu = -1,
+	  .cpus_needed = 2, .verdict = DL },
+	{ .desc = "unbound spread W=4 R=7: one node counts all", .variant = BUGGY, .queue = U,
+	  .max_active = 4, .requests = 7, .placement = SPREAD, .connect_cpu = -1,
+	  .cpus_needed = 2, .verdict = DL },
+	{ .desc = "ordered R=1", .variant = BUGGY, .queue = O, .max_active = 1, .requests = 1,
+	  .connect_cpu = -1, .cpus_needed = 1, .verdict = DL },
+	{ .desc = "ordered R=1 cached: a hit needs no connect", .variant = BUGGY, .queue = O,
+	  .max_active = 1, .requests = 1, .shares = 1, .cached = 1, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = OK },
 };
 
 static void starve_case_desc(const struct starve_case *c, char *desc)
@@ -145,26 +176,37 @@ static void wqfault_starve_threshold(struct kunit *test)
 
 /* The fixes never deadlock, for request counts far above max_active. */
 static const struct starve_case fixed_cases[] = {
-	{ "throttle unbound W=4 R=2000",
-	  WQF_STARVE_THROTTLE, U, 0, 4, 2000, 0, 0, 0, 0, -1, 1, OK },
-	{ "throttle unbound W=2 R=2000",
-	  WQF_STARVE_THROTTLE, U, 0, 2, 2000, 0, 0, 0, 0, -1, 1, OK },
-	{ "throttle unbound+mem_reclaim W=4 R=2000", WQF_STARVE_THROTTLE, U,
-	  WQF_QF_MEM_RECLAIM, 4, 2000, 0, 0, 0, 0, -1, 1, OK },
-	{ "throttle percpu pin0 W=2 R=2000",
-	  WQF_STARVE_THROTTLE, P, 0, 2, 2000, 0, 0, PIN, 0, -1, 1, OK },
-	{ "throttle percpu+highpri spread W=4 R=2000", WQF_STARVE_THROTTLE, P,
-	  WQF_QF_HIGHPRI, 4, 2000, 0, 0, SPREAD, 0, -1, 1, OK },
-	{ "throttle unbound W=4 R=2000 shares=16",
-	  WQF_STARVE_THROTTLE, U, 0, 4, 2000, 16, 0, 0, 0, -1, 1, OK },
-	{ "separate-queue unbound W=4 R=2000",
-	  WQF_STARVE_SEPARATE_QUEUE, U, 0, 4, 2000, 0, 0, 0, 0, -1, 1, OK },
-	{ "separate-queue percpu pin0 W=2 R=2000",
-	  WQF_STARVE_SEPARATE_QUEUE, P, 0, 2, 2000, 0, 0, PIN, 0, -1, 1, OK },
-	{ "separate-queue ordered R=500",
-	  WQF_STARVE_SEPARATE_QUEUE, O, 0, 1, 500, 0, 0, 0, 0, -1, 1, OK },
-	{ "separate-queue unbound+mem_reclaim W=1 R=500", WQF_STARVE_SEPARATE_QUEUE, U,
-	  WQF_QF_MEM_RECLAIM, 1, 500, 0, 0, 0, 0, -1, 1, OK },
+	{ .desc = "throttle unbound W=4 R=2000", .variant = WQF_STARVE_THROTTLE, .queue = U,
+	  .max_active = 4, .requests = 2000, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = OK },
+	{ .desc = "throttle unbound W=2 R=2000", .variant = WQF_STARVE_THROTTLE, .queue = U,
+	  .max_active = 2, .requests = 2000, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = OK },
+	{ .desc = "throttle unbound+mem_reclaim W=4 R=2000", .variant = WQF_STARVE_THROTTLE,
+	  .queue = U, .queue_flags = WQF_QF_MEM_RECLAIM, .max_active = 4, .requests = 2000,
+	  .connect_cpu = -1, .cpus_needed = 1, .verdict = OK },
+	{ .desc = "throttle percpu pin0 W=2 R=2000", .variant = WQF_STARVE_THROTTLE, .queue = P,
+	  .max_active = 2, .requests = 2000, .placement = PIN, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = OK },
+	{ .desc = "throttle percpu+highpri spread W=4 R=2000", .variant = WQF_STARVE_THROTTLE,
+	  .queue = P, .queue_flags = WQF_QF_HIGHPRI, .max_active = 4, .requests = 2000,
+	  .placement = SPREAD, .connect_cpu = -1, .cpus_needed = 1, .verdict = OK },
+	{ .desc = "throttle unbound W=4 R=2000 shares=16", .variant = WQF_STARVE_THROTTLE,
+	  .queue = U, .max_active = 4, .requests = 2000, .shares = 16, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = OK },
+	{ .desc = "separate-queue unbound W=4 R=2000", .variant = WQF_STARVE_SEPARATE_QUEUE,
+	  .queue = U, .max_active = 4, .requests = 2000, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = OK },
+	{ .desc = "separate-queue percpu pin0 W=2 R=2000", .variant = WQF_STARVE_SEPARATE_QUEUE,
+	  .queue = P, .max_active = 2, .requests = 2000, .placement = PIN, .connect_cpu = -1,
+	  .cpus_needed = 1, .verdict = OK },
+	{ .desc = "separate-queue ordered R=500", .variant = WQF_STARVE_SEPARATE_QUEUE,
+	  .queue = O, .max_active = 1, .requests = 500, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = OK },
+	{ .desc = "separate-queue unbound+mem_reclaim W=1 R=500",
+	  .variant = WQF_STARVE_SEPARATE_QUEUE, .queue = U, .queue_flags = WQF_QF_MEM_RECLAIM,
+	  .max_active = 1, .requests = 500, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = OK },
 };
 
 KUNIT_ARRAY_PARAM(fixed, fixed_cases, starve_case_desc);
@@ -188,7 +230,14 @@ static void wqfault_starve_fixed(struct kunit *test)
 static void wqfault_starve_diagnosis_unbound(struct kunit *test)
 {
 	static const struct starve_case c = {
-		"", BUGGY, U, 0, 4, 16, 0, 0, 0, 0, -1, 1, DL };
+		.variant = BUGGY,
+		.queue = U,
+		.max_active = 4,
+		.requests = 16,
+		.connect_cpu = -1,
+		.cpus_needed = 1,
+		.verdict = DL,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -233,14 +282,18 @@ static void wqfault_starve_diagnosis_percpu(struct kunit *test)
  * case is asserted on a per-CPU queue (one pwq per CPU).
  */
 static const struct starve_case confirm_cases[] = {
-	{ "unbound W=4 R=4: connect first in line", BUGGY, U, 0, 4, 4, 0, 0, 0, 0, -1, 1,
-	  WQF_CONFIRM_CLEARED },
-	{ "percpu pin0 W=2 R=4: requests parked ahead", BUGGY, P, 0, 2, 4, 0, 0, PIN, 0, -1, 1,
-	  WQF_CONFIRM_NOT_CLEARED },
-	{ "percpu pin0 W=2 R=2", BUGGY, P, 0, 2, 2, 0, 0, PIN, 0, -1, 1,
-	  WQF_CONFIRM_CLEARED },
-	{ "ordered: max_active is fixed", BUGGY, O, 0, 1, 1, 0, 0, 0, 0, -1, 1,
-	  WQF_CONFIRM_UNSUPPORTED },
+	{ .desc = "unbound W=4 R=4: connect first in line", .variant = BUGGY, .queue = U,
+	  .max_active = 4, .requests = 4, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = WQF_CONFIRM_CLEARED },
+	{ .desc = "percpu pin0 W=2 R=4: requests parked ahead", .variant = BUGGY, .queue = P,
+	  .max_active = 2, .requests = 4, .placement = PIN, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = WQF_CONFIRM_NOT_CLEARED },
+	{ .desc = "percpu pin0 W=2 R=2", .variant = BUGGY, .queue = P, .max_active = 2,
+	  .requests = 2, .placement = PIN, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = WQF_CONFIRM_CLEARED },
+	{ .desc = "ordered: max_active is fixed", .variant = BUGGY, .queue = O, .max_active = 1,
+	  .requests = 1, .connect_cpu = -1, .cpus_needed = 1,
+	  .verdict = WQF_CONFIRM_UNSUPPORTED },
 };
 
 KUNIT_ARRAY_PARAM(confirm, confirm_cases, starve_case_desc);
@@ -277,11 +330,27 @@ static int starve_abort_thread(void *data)
 	return 0;
 }
 
+/* A kunit action: abort the run and wait for its thread to be done with it. */
+static void starve_abort_finish(void *data)
+{
+	struct starve_abort_ctx *a = data;
+
+	wqf_owner_abort(&a->owner, NULL);
+	wait_for_completion(&a->done);
+}
+
 /* A run whose stall timeout is far away ends ABORTED when its owner aborts. */
 static void wqfault_starve_abort(struct kunit *test)
 {
 	static const struct starve_case c = {
-		"", BUGGY, U, 0, 4, 16, 0, 0, 0, 0, -1, 1, DL };
+		.variant = BUGGY,
+		.queue = U,
+		.max_active = 4,
+		.requests = 16,
+		.connect_cpu = -1,
+		.cpus_needed = 1,
+		.verdict = DL,
+	};
 	struct starve_abort_ctx *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	struct task_struct *t;
 
@@ -292,6 +361,8 @@ static void wqfault_starve_abort(struct kunit *test)
 	a->run.stall_timeout_ms = 60000;
 	t = kthread_run(starve_abort_thread, a, "wqf_kunit_abort");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* Whatever fails below, the run ends before its memory goes. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, starve_abort_finish, a), 0);
 	msleep(300);
 	wqf_owner_abort(&a->owner, NULL);
 	/* Bounded: the run's own waits end on abort within a slice. */
@@ -304,18 +375,31 @@ static void wqfault_starve_abort(struct kunit *test)
 
 /* Bad knobs: -EINVAL, and nothing starts. */
 static const struct starve_case invalid_cases[] = {
-	{ "max_active 513", BUGGY, U, 0, 513, 4, 0, 0, 0, 0, -1, 1, 0 },
-	{ "requests 0", BUGGY, U, 0, 4, 0, 0, 0, 0, 0, -1, 1, 0 },
-	{ "requests 1000001", BUGGY, U, 0, 4, 1000001, 0, 0, 0, 0, -1, 1, 0 },
-	{ "cached above shares", BUGGY, U, 0, 4, 8, 4, 5, 0, 0, -1, 1, 0 },
-	{ "ordered with max_active 2", BUGGY, O, 0, 2, 4, 0, 0, 0, 0, -1, 1, 0 },
-	{ "throttle on ordered", WQF_STARVE_THROTTLE, O, 0, 1, 4, 0, 0, 0, 0, -1, 1, 0 },
-	{ "unknown queue kind", BUGGY, 7, 0, 4, 4, 0, 0, 0, 0, -1, 1, 0 },
-	{ "unknown queue flag", BUGGY, U, 1U << 9, 4, 4, 0, 0, 0, 0, -1, 1, 0 },
-	{ "unknown placement", BUGGY, U, 0, 4, 4, 0, 0, 9, 0, -1, 1, 0 },
-	{ "pin to a CPU that does not exist", BUGGY, P, 0, 4, 4, 0, 0, PIN, 4096, -1, 1, 0 },
-	{ "connect_cpu -2", BUGGY, P, 0, 4, 4, 0, 0, 0, 0, -2, 1, 0 },
-	{ "unknown variant", 3, U, 0, 4, 4, 0, 0, 0, 0, -1, 1, 0 },
+	{ .desc = "max_active 513", .variant = BUGGY, .queue = U, .max_active = 513,
+	  .requests = 4, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "requests 0", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "requests 1000001", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 1000001, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "cached above shares", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 8, .shares = 4, .cached = 5, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "ordered with max_active 2", .variant = BUGGY, .queue = O, .max_active = 2,
+	  .requests = 4, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "throttle on ordered", .variant = WQF_STARVE_THROTTLE, .queue = O,
+	  .max_active = 1, .requests = 4, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "unknown queue kind", .variant = BUGGY, .queue = 7, .max_active = 4,
+	  .requests = 4, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "unknown queue flag", .variant = BUGGY, .queue = U, .queue_flags = 1U << 9,
+	  .max_active = 4, .requests = 4, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "unknown placement", .variant = BUGGY, .queue = U, .max_active = 4,
+	  .requests = 4, .placement = 9, .connect_cpu = -1, .cpus_needed = 1 },
+	{ .desc = "pin to a CPU that does not exist", .variant = BUGGY, .queue = P,
+	  .max_active = 4, .requests = 4, .placement = PIN, .cpu = 4096, .connect_cpu = -1,
+	  .cpus_needed = 1 },
+	{ .desc = "connect_cpu -2", .variant = BUGGY, .queue = P, .max_active = 4,
+	  .requests = 4, .connect_cpu = -2, .cpus_needed = 1 },
+	{ .desc = "unknown variant", .variant = 3, .queue = U, .max_active = 4, .requests = 4,
+	  .connect_cpu = -1, .cpus_needed = 1 },
 };
 
 KUNIT_ARRAY_PARAM(invalid, invalid_cases, starve_case_desc);
@@ -336,7 +420,14 @@ static void wqfault_starve_invalid(struct kunit *test)
 static void wqfault_starve_throttle_limits(struct kunit *test)
 {
 	static const struct starve_case c = {
-		"", WQF_STARVE_THROTTLE, U, 0, 4, 8, 0, 0, 0, 0, -1, 1, OK };
+		.variant = WQF_STARVE_THROTTLE,
+		.queue = U,
+		.max_active = 4,
+		.requests = 8,
+		.connect_cpu = -1,
+		.cpus_needed = 1,
+		.verdict = OK,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -361,7 +452,14 @@ static void wqfault_starve_throttle_limits(struct kunit *test)
 static void wqfault_starve_foreign_flag(struct kunit *test)
 {
 	static const struct starve_case c = {
-		"", BUGGY, U, 0, 4, 4, 0, 0, 0, 0, -1, 1, DL };
+		.variant = BUGGY,
+		.queue = U,
+		.max_active = 4,
+		.requests = 4,
+		.connect_cpu = -1,
+		.cpus_needed = 1,
+		.verdict = DL,
+	};
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -372,12 +470,12 @@ static void wqfault_starve_foreign_flag(struct kunit *test)
 }
 
 static struct kunit_case wqfault_starve_cases[] = {
-	KUNIT_CASE_PARAM(wqfault_starve_threshold, threshold_gen_params),
+	KUNIT_CASE_PARAM_ATTR(wqfault_starve_threshold, threshold_gen_params, WQF_KUNIT_SLOW),
 	KUNIT_CASE_PARAM(wqfault_starve_fixed, fixed_gen_params),
 	KUNIT_CASE(wqfault_starve_diagnosis_unbound),
 	KUNIT_CASE(wqfault_starve_diagnosis_percpu),
-	KUNIT_CASE_PARAM(wqfault_starve_confirm, confirm_gen_params),
-	KUNIT_CASE(wqfault_starve_abort),
+	KUNIT_CASE_PARAM_ATTR(wqfault_starve_confirm, confirm_gen_params, WQF_KUNIT_SLOW),
+	KUNIT_CASE_SLOW(wqfault_starve_abort),
 	KUNIT_CASE_PARAM(wqfault_starve_invalid, invalid_gen_params),
 	KUNIT_CASE(wqfault_starve_throttle_limits),
 	KUNIT_CASE(wqfault_starve_foreign_flag),

@@ -110,6 +110,12 @@ void wqf_ctx_init(struct wqf_ctx *ctx)
 	INIT_LIST_HEAD(&ctx->node);
 	INIT_LIST_HEAD(&ctx->all);
 	init_waitqueue_head(&ctx->hang_wq);
+	init_waitqueue_head(&ctx->progress);
+	atomic_set(&ctx->events, 0);
+	atomic_set(&ctx->parties, 0);
+	ctx->deadlocked = false;
+	ctx->start = ktime_get();
+	ctx->stall = 1;
 }
 EXPORT_SYMBOL_GPL(wqf_ctx_init);
 
@@ -383,6 +389,70 @@ bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
 EXPORT_SYMBOL_GPL(wqf_ctx_tick);
 
 /**
+ * wqf_ctx_event() - a party made progress: wake the driving thread
+ * @ctx: the run
+ */
+void wqf_ctx_event(struct wqf_ctx *ctx)
+{
+	atomic_inc(&ctx->events);
+	wake_up(&ctx->progress);
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_event);
+
+/**
+ * wqf_ctx_wait() - the driving thread waits for the parties' next event
+ * @ctx: the run
+ *
+ * wqf_ctx_tick() on the run's own progress counter, for at most one tick.
+ *
+ * Return: true if the run must stop (aborted, or the caller was signalled).
+ */
+bool wqf_ctx_wait(struct wqf_ctx *ctx)
+{
+	return wqf_ctx_tick(ctx, &ctx->progress, &ctx->events, atomic_read(&ctx->events));
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_wait);
+
+/**
+ * wqf_ctx_wait_parties() - the driving thread's wait for the run's parties
+ * @ctx: the run, with @ctx->parties set to the parties started
+ *
+ * The one loop of a run whose parties see the stall themselves: until
+ * every party has ended (each calls atomic_dec() on @ctx->parties and
+ * wqf_ctx_event()), it ticks, so a signal aborts; once a party set
+ * @ctx->deadlocked it holds a hang-mode stall (wqf_hang_hold()) and stops
+ * the run; once stopped it waits for the parties to unwind, without
+ * spinning. Every party's waits are bounded, so this ends. The verdict's
+ * time is stamped here unless the stall stamped it.
+ *
+ * Return: WQF_VERDICT_DEADLOCK if the stall was seen, WQF_VERDICT_ABORTED
+ * if the run was stopped without one, else WQF_VERDICT_COMPLETED.
+ */
+u32 wqf_ctx_wait_parties(struct wqf_ctx *ctx)
+{
+	while (atomic_read(&ctx->parties)) {
+		if (!wqf_ctx_aborted(ctx)) {
+			/* hang mode: keep it stuck, for the kernel's detectors */
+			if (READ_ONCE(ctx->deadlocked)) {
+				wqf_hang_hold(ctx, &ctx->progress, &ctx->events);
+				wqf_ctx_stop(ctx);
+				continue;
+			}
+			wqf_ctx_wait(ctx);
+			continue;
+		}
+		wait_event_timeout(ctx->progress, !atomic_read(&ctx->parties),
+				   max_t(long, msecs_to_jiffies(10), 1));
+	}
+	if (READ_ONCE(ctx->deadlocked))
+		return WQF_VERDICT_DEADLOCK;
+	if (!ctx->args->verdict_us)
+		ctx->args->verdict_us = max_t(u64, ktime_us_delta(ktime_get(), ctx->start), 1);
+	return wqf_ctx_aborted(ctx) ? WQF_VERDICT_ABORTED : WQF_VERDICT_COMPLETED;
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_wait_parties);
+
+/**
  * wqf_owner_init() - prepare an owner (one per open file)
  * @owner: the owner to initialise
  */
@@ -589,6 +659,8 @@ int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner)
 		scn->variants[args->variant], line);
 	start = ktime_get();
 	start_j = jiffies;
+	ctx->start = start;
+	ctx->stall = max_t(unsigned long, msecs_to_jiffies(args->stall_timeout_ms), 1);
 	ret = scn->run(ctx);
 	args->elapsed_us = ktime_us_delta(ktime_get(), start);
 	/* Aborted while it set up: nothing ran, and that is a verdict too. */
@@ -596,6 +668,10 @@ int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner)
 		args->verdict = WQF_VERDICT_ABORTED;
 		ret = 0;
 	}
+	/* Finished, but left state behind: the scenario says what counts. */
+	if (!ret && args->verdict == WQF_VERDICT_COMPLETED && scn->leaked &&
+	    scn->leaked(args))
+		args->verdict = WQF_VERDICT_LEAKED;
 	if (!ret) {
 		/*
 		 * Aborted before its verdict: ABORTED, whatever the parties

@@ -50,6 +50,7 @@
 #include <linux/workqueue.h>
 
 #include "fault.h"
+#include "lock_ops.h"
 #include "wqfault.h"
 
 #define ABBA_MAX_CLIENTS	64
@@ -60,10 +61,7 @@ struct abba_party;
 
 /* One lock of a resource, and who holds it (for the diagnosis). */
 struct abba_lock {
-	union {				/* per k->lock */
-		struct mutex mutex;
-		struct rw_semaphore rwsem;
-	};
+	struct wqf_lock lock;		/* a mutex or an rwsem, per k->lock */
 	struct abba_party *owner;
 	atomic_t waiters;		/* parties polling for it */
 	const char *name;		/* "referral" or "connection" */
@@ -96,52 +94,17 @@ struct abba_party {
 	u32 timed_out;
 };
 
-struct abba_lock_ops {
-	const char *name;
-	void (*lock)(struct abba_lock *l);	/* blocking: hang mode only */
-	bool (*trylock)(struct abba_lock *l);
-	void (*unlock)(struct abba_lock *l);
-	void (*might)(struct abba_lock *l);	/* lockdep: about to take it */
-};
-
 struct abba {
 	struct wqf_ctx *ctx;
 	struct wqf_abba *k;
-	const struct abba_lock_ops *ops;
 	struct abba_res *res;
 	u32 nr_res;
 	struct abba_party *parties;
 	struct workqueue_struct *wq;
 	struct completion go;		/* start gate: every client ready */
-	wait_queue_head_t progress;
-	atomic_t events;		/* progress counter for the driver */
 	atomic_t ready;			/* clients at the start gate */
-	atomic_t left;			/* clients still to end */
-	bool deadlocked;		/* a wait reached the stall timeout */
 	bool diagnosed;			/* the diag_* fields are filled */
-	ktime_t start;
-	unsigned long stall;		/* jiffies */
 	bool annotate;			/* might_lock() for lockdep */
-};
-
-static void ab_mutex_lock(struct abba_lock *l) { mutex_lock(&l->mutex); }
-static void ab_rwsem_lock(struct abba_lock *l) { down_write(&l->rwsem); }
-static bool ab_mutex_trylock(struct abba_lock *l) { return mutex_trylock(&l->mutex); }
-static void ab_mutex_unlock(struct abba_lock *l) { mutex_unlock(&l->mutex); }
-static void ab_mutex_might(struct abba_lock *l) { might_lock(&l->mutex); }
-static bool ab_rwsem_trylock(struct abba_lock *l) { return down_write_trylock(&l->rwsem); }
-static void ab_rwsem_unlock(struct abba_lock *l) { up_write(&l->rwsem); }
-static void ab_rwsem_might(struct abba_lock *l) { might_lock(&l->rwsem); }
-
-static const struct abba_lock_ops abba_locks[] = {
-	[WQF_LOCK_MUTEX] = {
-		.name = "mutex", .lock = ab_mutex_lock, .trylock = ab_mutex_trylock,
-		.unlock = ab_mutex_unlock, .might = ab_mutex_might,
-	},
-	[WQF_LOCK_RWSEM] = {
-		.name = "rwsem", .lock = ab_rwsem_lock, .trylock = ab_rwsem_trylock,
-		.unlock = ab_rwsem_unlock, .might = ab_rwsem_might,
-	},
 };
 
 /*
@@ -172,14 +135,13 @@ static const char * const abba_resources[] = {
 
 static void abba_event(struct abba *ab)
 {
-	atomic_inc(&ab->events);
-	wake_up(&ab->progress);
+	wqf_ctx_event(ab->ctx);
 }
 
 static void abba_release(struct abba *ab, struct abba_lock *l)
 {
 	WRITE_ONCE(l->owner, NULL);
-	ab->ops->unlock(l);
+	l->lock.ops->unlock(&l->lock);
 }
 
 /*
@@ -224,7 +186,7 @@ static void abba_diagnose(struct abba *ab, struct abba_party *a,
 	k->diag_client_pid = c->pid;
 	k->diag_redir = r->id;
 	k->diag_redir_pid = r->pid;
-	k->first_cycle_us = ktime_us_delta(ktime_get(), ab->start);
+	k->first_cycle_us = ktime_us_delta(ktime_get(), ab->ctx->start);
 }
 
 /*
@@ -238,7 +200,7 @@ static void abba_stall(struct abba *ab, struct abba_party *p)
 	struct wqf_abba *k = ab->k;
 	u32 i;
 
-	if (xchg(&ab->deadlocked, true))
+	if (xchg(&ab->ctx->deadlocked, true))
 		return;
 	for (i = 0; q && i <= k->clients; i++) {
 		struct abba_lock *want = READ_ONCE(q->wants);
@@ -250,15 +212,15 @@ static void abba_stall(struct abba *ab, struct abba_party *p)
 	}
 	abba_diagnose(ab, o ? q : NULL, o, p);
 	k->diag_waiter_pid = p->pid;
-	wqf_ctx_deadlock(ab->ctx, ktime_us_delta(ktime_get(), ab->start));
+	wqf_ctx_deadlock(ab->ctx, ktime_us_delta(ktime_get(), ab->ctx->start));
 	if (k->diag_cycle)
 		pr_warn("run %llu: resource %u: client %u (pid %u) holds the referral lock and waits for the connection lock; redirector %u (pid %u) holds the connection lock and waits for the referral lock; stuck %u ms\n",
 			ab->ctx->id, k->diag_resource, k->diag_client,
 			k->diag_client_pid, k->diag_redir, k->diag_redir_pid,
-			jiffies_to_msecs(ab->stall));
+			jiffies_to_msecs(ab->ctx->stall));
 	else
 		pr_warn("run %llu: client %u (pid %u) waited %u ms for the %s lock of resource %u; no cycle found\n",
-			ab->ctx->id, p->id, p->pid, jiffies_to_msecs(ab->stall),
+			ab->ctx->id, p->id, p->pid, jiffies_to_msecs(ab->ctx->stall),
 			READ_ONCE(p->wants) ? READ_ONCE(p->wants)->name : "?",
 			p->res->id);
 	/* hang mode: the driving thread holds the hang, then aborts */
@@ -283,12 +245,12 @@ static int abba_hang(struct abba *ab, struct abba_party *p,
 
 	if (held && !p->redir) {
 		wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
-				   ab->stall + msecs_to_jiffies(ctx->args->hang.hang_ms) +
+				   ab->ctx->stall + msecs_to_jiffies(ctx->args->hang.hang_ms) +
 				   10 * HZ);
 		return -ECANCELED;
 	}
-	ab->ops->lock(l);
-	ab->ops->unlock(l);
+	l->lock.ops->lock(&l->lock);
+	l->lock.ops->unlock(&l->lock);
 	return -ECANCELED;
 }
 
@@ -308,12 +270,12 @@ static int abba_hang(struct abba *ab, struct abba_party *p,
 static int abba_acquire(struct abba *ab, struct abba_party *p,
 			struct abba_lock *l, struct abba_lock *held)
 {
-	unsigned long deadline = jiffies + ab->stall;
+	unsigned long deadline = jiffies + ab->ctx->stall;
 	bool seen = false, waiting = false, grace = false;
 	int ret;
 
 	if (ab->annotate)
-		ab->ops->might(l);
+		l->lock.ops->might(&l->lock);
 	WRITE_ONCE(p->wants, l);
 	for (;;) {
 		struct abba_party *o;
@@ -323,12 +285,12 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 			ret = -ECANCELED;
 			break;
 		}
-		if (READ_ONCE(ab->deadlocked)) {
+		if (READ_ONCE(ab->ctx->deadlocked)) {
 			/* hang mode: stuck where the verdict found it */
 			ret = abba_hang(ab, p, l, held);
 			break;
 		}
-		if ((waiting || !atomic_read(&l->waiters)) && ab->ops->trylock(l)) {
+		if ((waiting || !atomic_read(&l->waiters)) && l->lock.ops->trylock(&l->lock)) {
 			WRITE_ONCE(l->owner, p);
 			ret = 0;
 			break;
@@ -356,7 +318,7 @@ static int abba_acquire(struct abba *ab, struct abba_party *p,
 		 */
 		if (time_after(jiffies, deadline) && !grace) {
 			grace = true;
-			deadline = jiffies + max(ab->stall / 100, 3UL);
+			deadline = jiffies + max(ab->ctx->stall / 100, 3UL);
 		} else if (time_after(jiffies, deadline)) {
 			p->timed_out++;
 			abba_stall(ab, p);
@@ -392,7 +354,7 @@ static bool abba_partner_ready(struct abba_party *p, struct abba_party *q,
 
 static void abba_handshake(struct abba *ab, struct abba_party *p, u32 it)
 {
-	unsigned long deadline = jiffies + ab->stall;
+	unsigned long deadline = jiffies + ab->ctx->stall;
 	struct abba_lock *qfirst;
 	struct abba_party *q;
 
@@ -415,7 +377,7 @@ static void abba_handshake(struct abba *ab, struct abba_party *p, u32 it)
 static int abba_back_off(struct abba *ab, struct abba_party *p,
 			 struct abba_lock *dfs)
 {
-	unsigned long deadline = jiffies + ab->stall;
+	unsigned long deadline = jiffies + ab->ctx->stall;
 	struct abba_party *o = p->backed_off_from;
 
 	p->backed_off_from = NULL;
@@ -473,7 +435,7 @@ static void abba_party_fn(struct work_struct *work)
 	p->pid = task_pid_nr(current);
 	atomic_inc(&ab->ready);
 	abba_event(ab);
-	if (!wqf_wait(ab->ctx, &ab->go, jiffies + ab->stall + 10 * HZ)) {
+	if (!wqf_wait(ab->ctx, &ab->go, jiffies + ab->ctx->stall + 10 * HZ)) {
 		for (i = 0; i < ab->k->iterations; i++) {
 			WRITE_ONCE(p->iter, i);
 			if (wqf_ctx_aborted(ab->ctx) || abba_open(ab, p, i))
@@ -481,7 +443,7 @@ static void abba_party_fn(struct work_struct *work)
 		}
 	}
 	WRITE_ONCE(p->done, true);
-	atomic_dec(&ab->left);
+	atomic_dec(&ab->ctx->parties);
 	abba_event(ab);
 }
 
@@ -493,13 +455,7 @@ static void abba_init_lock(struct abba *ab, struct abba_lock *l, int which)
 	key = &abba_keys[variant][ab->k->lock == WQF_LOCK_RWSEM][which];
 	l->name = which ? "connection" : "referral";
 	atomic_set(&l->waiters, 0);
-	if (ab->k->lock == WQF_LOCK_RWSEM) {
-		init_rwsem(&l->rwsem);
-		lockdep_set_class_and_name(&l->rwsem, key, abba_key_names[variant][which]);
-	} else {
-		mutex_init(&l->mutex);
-		lockdep_set_class_and_name(&l->mutex, key, abba_key_names[variant][which]);
-	}
+	wqf_lock_init(&l->lock, ab->k->lock, key, abba_key_names[variant][which]);
 }
 
 static int abba_setup(struct abba *ab)
@@ -539,10 +495,8 @@ static void abba_stop(struct abba *ab)
 	if (ab->wq)
 		destroy_workqueue(ab->wq);
 	for (i = 0; ab->res && i < ab->nr_res; i++) {
-		if (ab->k->lock == WQF_LOCK_MUTEX) {
-			mutex_destroy(&ab->res[i].dfs.mutex);
-			mutex_destroy(&ab->res[i].conn.mutex);
-		}
+		wqf_lock_destroy(&ab->res[i].dfs.lock);
+		wqf_lock_destroy(&ab->res[i].conn.lock);
 	}
 }
 
@@ -557,48 +511,29 @@ static void abba_free(struct abba *ab)
 static u32 abba_drive(struct abba *ab)
 {
 	struct wqf_abba *k = ab->k;
-	unsigned long deadline = jiffies + ab->stall + 10 * HZ;
+	u32 verdict;
+	unsigned long deadline = jiffies + ab->ctx->stall + 10 * HZ;
 	u32 i;
 
-	atomic_set(&ab->left, k->clients);
+	atomic_set(&ab->ctx->parties, k->clients);
 	for (i = 0; i < k->clients; i++)
 		queue_work(ab->wq, &ab->parties[i].work);
 	while (atomic_read(&ab->ready) < k->clients) {
-		if (wqf_ctx_tick(ab->ctx, &ab->progress, &ab->events,
-				 atomic_read(&ab->events)))
+		if (wqf_ctx_wait(ab->ctx))
 			return WQF_VERDICT_ABORTED;
 		if (time_after(jiffies, deadline))
 			return WQF_VERDICT_ABORTED;
 	}
 	wqf_complete_all(ab->ctx, &ab->go);
 	/* Every client's waits are bounded by the stall timeout. */
-	while (atomic_read(&ab->left)) {
-		if (!wqf_ctx_aborted(ab->ctx)) {
-			/* hang mode: keep it stuck, for the kernel's detectors */
-			if (READ_ONCE(ab->deadlocked)) {
-				wqf_hang_hold(ab->ctx, &ab->progress, &ab->events);
-				wqf_ctx_stop(ab->ctx);
-				continue;
-			}
-			wqf_ctx_tick(ab->ctx, &ab->progress, &ab->events,
-				     atomic_read(&ab->events));
-			continue;
-		}
-		if (!ab->deadlocked)
-			return WQF_VERDICT_ABORTED;
-		/* After the verdict: let the clients unwind, without spinning. */
-		wait_event_timeout(ab->progress, !atomic_read(&ab->left),
-				   max_t(long, msecs_to_jiffies(10), 1));
-	}
-	if (ab->deadlocked)
-		return WQF_VERDICT_DEADLOCK;
-	/* Aborted, and every client ended before the driver looked. */
-	if (wqf_ctx_aborted(ab->ctx))
-		return WQF_VERDICT_ABORTED;
+	verdict = wqf_ctx_wait_parties(ab->ctx);
 	/* Race mode: the cycle closed, and only the back-off got out of it. */
-	if (k->mode == WQF_ABBA_RACE && READ_ONCE(ab->diagnosed))
+	if (verdict == WQF_VERDICT_COMPLETED && k->mode == WQF_ABBA_RACE &&
+	    READ_ONCE(ab->diagnosed)) {
+		ab->ctx->args->verdict_us = k->first_cycle_us;
 		return WQF_VERDICT_DEADLOCK;
-	return WQF_VERDICT_COMPLETED;
+	}
+	return verdict;
 }
 
 static void abba_results(struct abba *ab)
@@ -624,20 +559,12 @@ static int abba_run(struct wqf_ctx *ctx)
 		return -ENOMEM;
 	ab->ctx = ctx;
 	ab->k = &args->abba;
-	ab->ops = &abba_locks[ab->k->lock];
-	ab->start = ktime_get();
-	ab->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	ab->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
 	init_completion(&ab->go);
-	init_waitqueue_head(&ab->progress);
 
 	ret = abba_setup(ab);
 	if (!ret) {
 		args->verdict = abba_drive(ab);
-		if (args->verdict == WQF_VERDICT_DEADLOCK && !ab->deadlocked)
-			args->verdict_us = ab->k->first_cycle_us;
-		else if (args->verdict != WQF_VERDICT_DEADLOCK)
-			args->verdict_us = ktime_us_delta(ktime_get(), ab->start);
 		wqf_ctx_stop(ctx);
 	}
 	abba_stop(ab);

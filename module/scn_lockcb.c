@@ -38,6 +38,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "lock_ops.h"
 #include "wqfault.h"
 
 #define LOCKCB_MAX_SESSIONS	100000
@@ -48,19 +49,6 @@ struct lockcb;
 struct lockcb_session;
 
 typedef void (*lockcb_fn)(struct lockcb *lk, struct lockcb_session *s);
-
-/*
- * One lock kind: how the scanner holds it, and how a completion or the
- * client tries it: take it without blocking, run @fn under it, release it.
- */
-struct lockcb_lock_ops {
-	const char *name;
-	void (*lock)(struct lockcb *lk);
-	void (*unlock)(struct lockcb *lk);
-	bool (*try_run)(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s);
-	void (*might)(struct lockcb *lk);	/* lockdep: about to take it */
-	bool sleeps;				/* may a waiter sleep between tries */
-};
 
 enum { SESS_CLAIMED };
 
@@ -92,12 +80,7 @@ struct lockcb_closer {
 struct lockcb {
 	struct wqf_ctx *ctx;
 	struct wqf_lockcb *k;
-	const struct lockcb_lock_ops *ops;
-	union {				/* the table lock: one of, per k->lock */
-		struct mutex mutex;	/* protects table, session claims */
-		spinlock_t spin;	/* protects table, session claims */
-		struct rw_semaphore rwsem;	/* protects table, session claims */
-	};
+	struct wqf_lock lock;		/* the table lock: protects table, claims */
 	struct task_struct *holder;	/* who holds the table lock, for the diagnosis */
 	struct list_head table;
 	struct lockcb_session *sessions;
@@ -106,80 +89,19 @@ struct lockcb {
 	struct delayed_work scan;
 	struct workqueue_struct *svc_wq;	/* ordered: the scanner and bystanders */
 	struct workqueue_struct *aux_wq;	/* cleanup items and the closing client */
-	wait_queue_head_t progress;
-	atomic_t events;		/* progress counter for the driver */
-	atomic_t parties;		/* scanner, bystanders and closer still to end */
 	bool scan_started;
-	bool deadlocked;
-	ktime_t start;
-	unsigned long stall;		/* jiffies */
 	bool annotate;			/* might_lock() for lockdep */
 };
 
-static void lk_mutex_lock(struct lockcb *lk) { mutex_lock(&lk->mutex); }
-static void lk_mutex_unlock(struct lockcb *lk) { mutex_unlock(&lk->mutex); }
-static void lk_mutex_might(struct lockcb *lk) { might_lock(&lk->mutex); }
-
-static bool lk_mutex_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
+/* Run @fn under the table lock if it is free, the way a completion reads. */
+static bool lockcb_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
 {
-	if (!mutex_trylock(&lk->mutex))
+	if (!lk->lock.ops->trylock_read(&lk->lock))
 		return false;
 	fn(lk, s);
-	mutex_unlock(&lk->mutex);
+	lk->lock.ops->unlock_read(&lk->lock);
 	return true;
 }
-
-static void lk_spin_lock(struct lockcb *lk) __acquires(&lk->spin)
-{
-	spin_lock(&lk->spin);
-}
-
-static void lk_spin_unlock(struct lockcb *lk) __releases(&lk->spin)
-{
-	spin_unlock(&lk->spin);
-}
-
-static void lk_spin_might(struct lockcb *lk) { might_lock(&lk->spin); }
-
-/* sparse reports a context imbalance here: see lint_build in run-check. */
-static bool lk_spin_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
-{
-	if (spin_trylock(&lk->spin)) {
-		fn(lk, s);
-		spin_unlock(&lk->spin);
-		return true;
-	}
-	return false;
-}
-
-static void lk_rwsem_lock(struct lockcb *lk) { down_write(&lk->rwsem); }
-static void lk_rwsem_unlock(struct lockcb *lk) { up_write(&lk->rwsem); }
-static void lk_rwsem_might(struct lockcb *lk) { might_lock_read(&lk->rwsem); }
-
-/* The completion side reads the table: a reader against the scanner's write. */
-static bool lk_rwsem_try_run(struct lockcb *lk, lockcb_fn fn, struct lockcb_session *s)
-{
-	if (!down_read_trylock(&lk->rwsem))
-		return false;
-	fn(lk, s);
-	up_read(&lk->rwsem);
-	return true;
-}
-
-static const struct lockcb_lock_ops lockcb_locks[] = {
-	[WQF_LOCK_MUTEX] = {
-		.name = "mutex", .lock = lk_mutex_lock, .unlock = lk_mutex_unlock,
-		.try_run = lk_mutex_try_run, .might = lk_mutex_might, .sleeps = true,
-	},
-	[WQF_LOCK_SPINLOCK] = {
-		.name = "spinlock", .lock = lk_spin_lock, .unlock = lk_spin_unlock,
-		.try_run = lk_spin_try_run, .might = lk_spin_might, .sleeps = false,
-	},
-	[WQF_LOCK_RWSEM] = {
-		.name = "rwsem", .lock = lk_rwsem_lock, .unlock = lk_rwsem_unlock,
-		.try_run = lk_rwsem_try_run, .might = lk_rwsem_might, .sleeps = true,
-	},
-};
 
 /*
  * Lockdep keeps its graph for the whole boot and keys classes by where a
@@ -205,20 +127,19 @@ static const char * const lockcb_paths[] = {
 
 static void lockcb_event(struct lockcb *lk)
 {
-	atomic_inc(&lk->events);
-	wake_up(&lk->progress);
+	wqf_ctx_event(lk->ctx);
 }
 
 static void lockcb_table_lock(struct lockcb *lk)
 {
-	lk->ops->lock(lk);
+	lk->lock.ops->lock(&lk->lock);
 	WRITE_ONCE(lk->holder, current);
 }
 
 static void lockcb_table_unlock(struct lockcb *lk)
 {
 	WRITE_ONCE(lk->holder, NULL);
-	lk->ops->unlock(lk);
+	lk->lock.ops->unlock(&lk->lock);
 }
 
 /* The first completion that cannot get the lock: the verdict. True if first. */
@@ -227,17 +148,17 @@ static bool lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
 	struct task_struct *holder = READ_ONCE(lk->holder);
 	struct wqf_lockcb *k = lk->k;
 
-	if (xchg(&lk->deadlocked, true))
+	if (xchg(&lk->ctx->deadlocked, true))
 		return false;
 	k->diag_session = s->id;
 	k->diag_holder_pid = holder ? task_pid_nr(holder) : 0;
 	k->diag_waiter_pid = task_pid_nr(current);
 	k->diag_recursive = holder == current;
-	wqf_ctx_deadlock(lk->ctx, ktime_us_delta(ktime_get(), lk->start));
+	wqf_ctx_deadlock(lk->ctx, ktime_us_delta(ktime_get(), lk->ctx->start));
 	pr_warn("run %llu: session %u: %s completion could not get the %s held by pid %u (%s) for %u ms\n",
-		lk->ctx->id, s->id, lockcb_paths[k->path], lk->ops->name,
+		lk->ctx->id, s->id, lockcb_paths[k->path], lk->lock.ops->name,
 		k->diag_holder_pid, k->diag_recursive ? "itself" : "another task",
-		jiffies_to_msecs(lk->stall));
+		jiffies_to_msecs(lk->ctx->stall));
 	/* hang mode: the driving thread holds the hang, then aborts */
 	if (!lk->ctx->hang)
 		wqf_ctx_stop(lk->ctx);
@@ -258,10 +179,10 @@ static bool lockcb_deadlock(struct lockcb *lk, struct lockcb_session *s)
 static void lockcb_hang(struct lockcb *lk)
 {
 	struct wqf_ctx *ctx = lk->ctx;
-	unsigned long bound = jiffies + lk->stall +
+	unsigned long bound = jiffies + lk->ctx->stall +
 			      msecs_to_jiffies(ctx->args->hang.hang_ms) + 10 * HZ;
 
-	if (lk->ops->sleeps)
+	if (lk->lock.ops->sleeps)
 		wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
 				   bound - jiffies);
 	else
@@ -280,12 +201,12 @@ static void lockcb_hang(struct lockcb *lk)
 static bool lockcb_run_locked(struct lockcb *lk, struct lockcb_session *s,
 			      lockcb_fn fn, bool diagnose)
 {
-	unsigned long deadline = jiffies + lk->stall;
+	unsigned long deadline = jiffies + lk->ctx->stall;
 
 	if (lk->annotate)
-		lk->ops->might(lk);
+		lk->lock.ops->might_read(&lk->lock);
 	for (;;) {
-		if (lk->ops->try_run(lk, fn, s))
+		if (lockcb_try_run(lk, fn, s))
 			return true;
 		if (wqf_ctx_aborted(lk->ctx))
 			return false;
@@ -294,7 +215,7 @@ static bool lockcb_run_locked(struct lockcb *lk, struct lockcb_session *s,
 				lockcb_hang(lk);
 			return false;
 		}
-		if (lk->ops->sleeps)
+		if (lk->lock.ops->sleeps)
 			usleep_range(100, 200);
 		else
 			cpu_relax();
@@ -361,7 +282,7 @@ static void lockcb_scan_fn(struct work_struct *work)
 		list_del_init(&s->node);
 		lockcb_complete(lk, s);
 	}
-	atomic_dec(&lk->parties);
+	atomic_dec(&lk->ctx->parties);
 	lockcb_event(lk);
 }
 
@@ -371,7 +292,7 @@ static void lockcb_bystander_fn(struct work_struct *work)
 	struct lockcb *lk = b->lk;
 
 	b->delay_us = ktime_us_delta(ktime_get(), b->queued);
-	atomic_dec(&lk->parties);
+	atomic_dec(&lk->ctx->parties);
 	lockcb_event(lk);
 }
 
@@ -399,7 +320,7 @@ static void lockcb_closer_fn(struct work_struct *work)
 		if (s->client_claimed)
 			lockcb_complete(lk, s);
 	}
-	atomic_dec(&lk->parties);
+	atomic_dec(&lk->ctx->parties);
 	lockcb_event(lk);
 }
 
@@ -461,6 +382,7 @@ static void lockcb_free(struct lockcb *lk)
 {
 	kvfree(lk->bystanders);
 	kvfree(lk->sessions);
+	wqf_lock_destroy(&lk->lock);
 }
 
 /* Start the scanner, then bystanders and the closer once it runs. */
@@ -470,18 +392,17 @@ static u32 lockcb_drive(struct lockcb *lk)
 	unsigned long deadline;
 	u32 i;
 
-	atomic_set(&lk->parties, 1 + k->bystanders + !!k->closers);
+	atomic_set(&lk->ctx->parties, 1 + k->bystanders + !!k->closers);
 	queue_delayed_work(lk->svc_wq, &lk->scan, msecs_to_jiffies(k->idle_ms));
-	deadline = jiffies + msecs_to_jiffies(k->idle_ms) + lk->stall + 10 * HZ;
+	deadline = jiffies + msecs_to_jiffies(k->idle_ms) + lk->ctx->stall + 10 * HZ;
 	while (!READ_ONCE(lk->scan_started)) {
 		/*
 		 * The abort of a deadlock verdict (the scanner started and
 		 * stalled before this thread ran again) is not an abort of
 		 * the run, as in the loop below.
 		 */
-		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
-				 atomic_read(&lk->events)) &&
-		    !READ_ONCE(lk->deadlocked))
+		if (wqf_ctx_wait(lk->ctx) &&
+		    !READ_ONCE(lk->ctx->deadlocked))
 			return WQF_VERDICT_ABORTED;
 		if (time_after(jiffies, deadline))
 			return WQF_VERDICT_ABORTED;
@@ -494,25 +415,7 @@ static u32 lockcb_drive(struct lockcb *lk)
 	if (k->closers)
 		queue_work(lk->aux_wq, &lk->closer.work);
 	/* Every party's waits are bounded by the stall timeout. */
-	while (atomic_read(&lk->parties)) {
-		if (!wqf_ctx_aborted(lk->ctx)) {
-			/* hang mode: keep it stuck, for the kernel's detectors */
-			if (READ_ONCE(lk->deadlocked) && lk->ctx->hang) {
-				wqf_hang_hold(lk->ctx, &lk->progress, &lk->events);
-				wqf_ctx_stop(lk->ctx);
-				continue;
-			}
-			wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
-				     atomic_read(&lk->events));
-			continue;
-		}
-		if (!lk->deadlocked)
-			return WQF_VERDICT_ABORTED;
-		/* After the verdict: let the parties unwind, without spinning. */
-		wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
-				   max_t(long, msecs_to_jiffies(10), 1));
-	}
-	return lk->deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
+	return wqf_ctx_wait_parties(lk->ctx);
 }
 
 static void lockcb_results(struct lockcb *lk)
@@ -555,41 +458,19 @@ static int lockcb_run(struct wqf_ctx *ctx)
 		return -ENOMEM;
 	lk->ctx = ctx;
 	lk->k = &args->lockcb;
-	lk->ops = &lockcb_locks[lk->k->lock];
-	lk->start = ktime_get();
-	lk->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	lk->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
-	init_waitqueue_head(&lk->progress);
 	key = &lockcb_lock_keys[args->variant][lk->k->lock];
 	kname = lockcb_lock_names[args->variant];
-	switch (lk->k->lock) {
-	case WQF_LOCK_MUTEX:
-		mutex_init(&lk->mutex);
-		lockdep_set_class_and_name(&lk->mutex, key, kname);
-		break;
-	case WQF_LOCK_SPINLOCK:
-		spin_lock_init(&lk->spin);
-		lockdep_set_class_and_name(&lk->spin, key, kname);
-		break;
-	default:
-		init_rwsem(&lk->rwsem);
-		lockdep_set_class_and_name(&lk->rwsem, key, kname);
-	}
+	wqf_lock_init(&lk->lock, lk->k->lock, key, kname);
 
 	ret = lockcb_setup(lk);
 	if (!ret) {
 		args->verdict = lockcb_drive(lk);
-		if (args->verdict != WQF_VERDICT_DEADLOCK)
-			args->verdict_us = ktime_us_delta(ktime_get(), lk->start);
 		wqf_ctx_stop(ctx);
 	}
 	lockcb_stop(lk);
-	if (!ret) {
+	if (!ret)
 		lockcb_results(lk);
-		if (args->verdict == WQF_VERDICT_COMPLETED &&
-		    (lk->k->lost || lk->k->double_completions))
-			args->verdict = WQF_VERDICT_LEAKED;
-	}
 	lockcb_free(lk);
 	kfree(lk);
 	return ret;
@@ -651,6 +532,12 @@ static const struct wqf_field lockcb_fields[] = {
 	R(bystander_mean_delay_us, U64, 0, "us", "mean wait of the bystanders to start"),
 };
 
+/* A session never completed, or completed twice. */
+static bool lockcb_leaked(const struct wqf_args *args)
+{
+	return args->lockcb.lost || args->lockcb.double_completions;
+}
+
 const struct wqf_scenario wqf_scn_lockcb = {
 	.owner = THIS_MODULE,
 	.id = WQF_SCN_LOCKCB,
@@ -661,4 +548,5 @@ const struct wqf_scenario wqf_scn_lockcb = {
 	WQF_SCENARIO_PAYLOAD(lockcb, lockcb_fields),
 	.validate = lockcb_validate,
 	.run = lockcb_run,
+	.leaked = lockcb_leaked,
 };

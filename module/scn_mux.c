@@ -89,18 +89,12 @@ struct mux {
 	struct mux_thread *threads;
 	u32 nr_logoff;
 	wait_queue_head_t wq;	/* a credit or resource given back, an arrival */
-	wait_queue_head_t progress;
-	atomic_t events;	/* progress counter for the driver */
-	atomic_t parties;	/* threads still to end */
 	atomic_t writebacks;
 	atomic_t logoffs;
 	atomic_t credit_waits;
 	atomic_t backoffs;
 	struct workqueue_struct *client_wq;
 	struct workqueue_struct *tx_wq;
-	bool deadlocked;
-	ktime_t start;
-	unsigned long stall;	/* jiffies */
 };
 
 static const char * const mux_variants[] = {
@@ -118,8 +112,7 @@ static const char * const mux_waits[] = {
 
 static void mux_event(struct mux *mx)
 {
-	atomic_inc(&mx->events);
-	wake_up(&mx->progress);
+	wqf_ctx_event(mx->ctx);
 }
 
 /*
@@ -129,7 +122,7 @@ static void mux_event(struct mux *mx)
  */
 static unsigned long mux_deadline(const struct mux *mx)
 {
-	return jiffies + mx->stall + 1;
+	return jiffies + mx->ctx->stall + 1;
 }
 
 static u32 mux_variant(const struct mux *mx)
@@ -211,12 +204,12 @@ static void mux_stall(struct mux *mx)
 	struct wqf_mux *k = mx->k;
 
 	spin_lock(&mx->lock);
-	if (mx->deadlocked) {
+	if (mx->ctx->deadlocked) {
 		spin_unlock(&mx->lock);
 		return;
 	}
 	/* Before anyone can give a credit back: nobody takes it after this. */
-	WRITE_ONCE(mx->deadlocked, true);
+	WRITE_ONCE(mx->ctx->deadlocked, true);
 	mux_diagnose_locked(mx);
 	if (!mx->ctx->hang)
 		wqf_ctx_stop(mx->ctx);
@@ -224,7 +217,7 @@ static void mux_stall(struct mux *mx)
 	/* Hang mode: the parties still waiting stop polling and block. */
 	wake_up_all(&mx->wq);
 	mux_event(mx);
-	wqf_ctx_deadlock(mx->ctx, ktime_us_delta(ktime_get(), mx->start));
+	wqf_ctx_deadlock(mx->ctx, ktime_us_delta(ktime_get(), mx->ctx->start));
 	pr_warn("run %llu: credit held by thread %d (pid %u) waiting for %s %d; held by thread %d (pid %u) waiting for %s; %u of %u credits free, %u threads wait for a credit\n",
 		mx->ctx->id, k->diag_credit_thread, k->diag_credit_pid,
 		mux_waits[k->diag_credit_waits], k->diag_resource,
@@ -243,7 +236,7 @@ static void mux_hang(struct mux *mx)
 	struct wqf_ctx *ctx = mx->ctx;
 
 	wait_event_timeout(ctx->hang_wq, wqf_ctx_aborted(ctx),
-			   mx->stall + msecs_to_jiffies(ctx->args->hang.hang_ms) +
+			   mx->ctx->stall + msecs_to_jiffies(ctx->args->hang.hang_ms) +
 			   10 * HZ);
 }
 
@@ -251,7 +244,7 @@ static void mux_hang(struct mux *mx)
 static bool mux_stopped_locked(struct mux *mx)
 	__must_hold(&mx->lock)
 {
-	return wqf_ctx_aborted(mx->ctx) || mx->deadlocked;
+	return wqf_ctx_aborted(mx->ctx) || mx->ctx->deadlocked;
 }
 
 /*
@@ -274,7 +267,7 @@ static int mux_wait_locked(struct mux *mx, struct mux_thread *t, u32 what,
 			t->waits = WQF_MUX_WAIT_NONE;
 			return -ECANCELED;
 		}
-		if (mx->deadlocked) {
+		if (mx->ctx->deadlocked) {
 			/* Hang mode: stuck where the stall found it. */
 			t->waits = what;
 			spin_unlock(&mx->lock);
@@ -303,7 +296,7 @@ static int mux_wait_locked(struct mux *mx, struct mux_thread *t, u32 what,
 			return -ETIMEDOUT;
 		}
 		spin_unlock(&mx->lock);
-		wait_event_timeout(mx->wq, ready(mx, t) || READ_ONCE(mx->deadlocked) ||
+		wait_event_timeout(mx->wq, ready(mx, t) || READ_ONCE(mx->ctx->deadlocked) ||
 				   wqf_ctx_aborted(mx->ctx),
 				   min_t(long, left, mx->ctx->slice));
 		spin_lock(&mx->lock);
@@ -430,7 +423,7 @@ static void mux_thread_end(struct mux *mx, struct mux_thread *t, int ret)
 	mux_put_credit(mx, t);
 	mux_put_resource(mx, t);
 	WRITE_ONCE(t->done, !ret);
-	atomic_dec(&mx->parties);
+	atomic_dec(&mx->ctx->parties);
 	mux_event(mx);
 }
 
@@ -529,7 +522,7 @@ static u32 mux_drive(struct mux *mx)
 	unsigned long deadline;
 	u32 i;
 
-	atomic_set(&mx->parties, k->threads);
+	atomic_set(&mx->ctx->parties, k->threads);
 	for (i = 0; i < k->resources; i++)
 		queue_work(mx->client_wq, &mx->threads[i].work);
 	/*
@@ -539,11 +532,10 @@ static u32 mux_drive(struct mux *mx)
 	 * Past the bound the logoff threads start all the same, and the run
 	 * goes on to its verdict.
 	 */
-	deadline = jiffies + mx->stall + MUX_START_BOUND;
+	deadline = jiffies + mx->ctx->stall + MUX_START_BOUND;
 	while (mux_variant(mx) != WQF_MUX_SERIALISE &&
 	       READ_ONCE(mx->held) < k->resources) {
-		if (wqf_ctx_tick(mx->ctx, &mx->progress, &mx->events,
-				 atomic_read(&mx->events)))
+		if (wqf_ctx_wait(mx->ctx))
 			break;
 		if (time_after(jiffies, deadline)) {
 			pr_warn_ratelimited("run %llu: %u of %u writers started in time; logoff starts\n",
@@ -553,25 +545,7 @@ static u32 mux_drive(struct mux *mx)
 	}
 	for (i = k->resources; i < k->threads; i++)
 		queue_work(mx->client_wq, &mx->threads[i].work);
-	while (atomic_read(&mx->parties)) {
-		if (!wqf_ctx_aborted(mx->ctx)) {
-			/* hang mode: keep it stuck, for the kernel's detectors */
-			if (READ_ONCE(mx->deadlocked)) {
-				wqf_hang_hold(mx->ctx, &mx->progress, &mx->events);
-				wqf_ctx_stop(mx->ctx);
-				continue;
-			}
-			wqf_ctx_tick(mx->ctx, &mx->progress, &mx->events,
-				     atomic_read(&mx->events));
-			continue;
-		}
-		/* Stopped: every party unwinds within one slice. */
-		wait_event_timeout(mx->progress, !atomic_read(&mx->parties),
-				   max_t(long, msecs_to_jiffies(10), 1));
-	}
-	if (mx->deadlocked)
-		return WQF_VERDICT_DEADLOCK;
-	return wqf_ctx_aborted(mx->ctx) ? WQF_VERDICT_ABORTED : WQF_VERDICT_COMPLETED;
+	return wqf_ctx_wait_parties(mx->ctx);
 }
 
 static void mux_results(struct mux *mx)
@@ -586,6 +560,9 @@ static void mux_results(struct mux *mx)
 	}
 	for (i = 0; i < k->resources; i++)
 		k->unreleased += mx->owner[i] >= 0;
+	/* Credits neither free nor held by a thread: lost on the way. */
+	if (!k->unreleased && mx->free != k->credits)
+		k->unreleased = abs((int)k->credits - (int)mx->free);
 	k->writebacks = atomic_read(&mx->writebacks);
 	k->logoffs = atomic_read(&mx->logoffs);
 	k->credit_waits = atomic_read(&mx->credit_waits);
@@ -605,28 +582,19 @@ static int mux_run(struct wqf_ctx *ctx)
 		return -ENOMEM;
 	mx->ctx = ctx;
 	mx->k = k;
-	mx->start = ktime_get();
-	mx->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	mx->nr_logoff = k->threads - k->resources;
 	mx->free = k->credits;
 	spin_lock_init(&mx->lock);
 	init_waitqueue_head(&mx->wq);
-	init_waitqueue_head(&mx->progress);
 
 	ret = mux_setup(mx);
 	if (!ret) {
 		args->verdict = mux_drive(mx);
-		if (args->verdict != WQF_VERDICT_DEADLOCK)
-			args->verdict_us = ktime_us_delta(ktime_get(), mx->start);
 		wqf_ctx_stop(ctx);
 	}
 	mux_destroy_queues(mx);
-	if (!ret) {
+	if (!ret)
 		mux_results(mx);
-		if (args->verdict == WQF_VERDICT_COMPLETED &&
-		    (k->unreleased || mx->free != k->credits))
-			args->verdict = WQF_VERDICT_LEAKED;
-	}
 	kfree(mx->owner);
 	kfree(mx->threads);
 	kfree(mx);
@@ -702,6 +670,12 @@ static const struct wqf_field mux_fields[] = {
 	R(diag_resource_waiters, U32, DIAG, NULL, "threads waiting for a resource"),
 };
 
+/* A credit or a resource still taken at the end. */
+static bool mux_leaked(const struct wqf_args *args)
+{
+	return args->mux.unreleased;
+}
+
 const struct wqf_scenario wqf_scn_mux = {
 	.owner = THIS_MODULE,
 	.id = WQF_SCN_MUX,
@@ -712,4 +686,5 @@ const struct wqf_scenario wqf_scn_mux = {
 	WQF_SCENARIO_PAYLOAD(mux, mux_fields),
 	.validate = mux_validate,
 	.run = mux_run,
+	.leaked = mux_leaked,
 };

@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -111,12 +112,21 @@ enum wqf_ctx_state {
  * @hang_wq: hang-mode waiters sleep here; woken by wqf_complete_all(),
  *           abort and release
  * @all: entry in the list of every run in progress
+ * @start: when the run started (the scenario's run() was called)
+ * @stall: the stall timeout, in jiffies
+ * @progress: where the parties wake the driving thread (wqf_ctx_event())
+ * @events: the parties' progress counter
+ * @parties: parties still to end, for wqf_ctx_wait_parties()
+ * @deadlocked: a party or the driving thread saw the stall the scenario
+ *              reproduces (set by the scenario, once)
+ * @priv: the scenario's own state for the run
  */
 struct wqf_ctx {
 	bool aborted;
 	bool hang;
 	bool released;
 	bool traced;
+	bool deadlocked;
 	atomic_t state;
 	unsigned long slice;
 	u64 id;
@@ -125,6 +135,12 @@ struct wqf_ctx {
 	struct list_head node;
 	wait_queue_head_t hang_wq;
 	struct list_head all;
+	ktime_t start;
+	unsigned long stall;
+	wait_queue_head_t progress;
+	atomic_t events;
+	atomic_t parties;
+	void *priv;
 };
 
 /**
@@ -159,6 +175,8 @@ struct wqf_owner {
  *       pending on return. Returns 0 or a negative errno (no verdict);
  *       -ECANCELED if aborted while setting up, which the harness reports
  *       as the verdict ABORTED.
+ * @leaked: optional: did a COMPLETED run leave state behind? The harness
+ *          then reports LEAKED
  */
 struct wqf_scenario {
 	struct module *owner;
@@ -173,6 +191,7 @@ struct wqf_scenario {
 	u32 payload_min;
 	int (*validate)(struct wqf_args *args);
 	int (*run)(struct wqf_ctx *ctx);
+	bool (*leaked)(const struct wqf_args *args);
 };
 
 /* Shared enum names of the UAPI (index = value). */
@@ -207,6 +226,9 @@ int wqf_wait(struct wqf_ctx *ctx, struct completion *done,
 	     unsigned long deadline);
 bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
 		  int seen);
+void wqf_ctx_event(struct wqf_ctx *ctx);
+bool wqf_ctx_wait(struct wqf_ctx *ctx);
+u32 wqf_ctx_wait_parties(struct wqf_ctx *ctx);
 
 void wqf_owner_init(struct wqf_owner *owner);
 void wqf_owner_abort(struct wqf_owner *owner, const void *files);

@@ -16,7 +16,6 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "wqfault.h"
@@ -87,17 +86,7 @@ struct sf_run {
 	struct sf_payload *k;
 	struct workqueue_struct *wq, *del_wq;
 	struct sf_item *items;
-	wait_queue_head_t progress;
-	atomic_t events;
-	atomic_t parties;
-	unsigned long bound;
 };
-
-static void sf_event(struct sf_run *sf)
-{
-	atomic_inc(&sf->events);
-	wake_up(&sf->progress);
-}
 
 static void sf_delete_fn(struct work_struct *work)
 {
@@ -107,39 +96,7 @@ static void sf_delete_fn(struct work_struct *work)
 	if (it->sf->k->delete_delay_us)
 		usleep_range(it->sf->k->delete_delay_us, it->sf->k->delete_delay_us + 10);
 	wqf_complete_all(it->sf->ctx, &it->deleted);
-	sf_event(it->sf);
-}
-
-static void sf_reset_fn(struct work_struct *work)
-{
-	struct sf_item *it = container_of(work, struct sf_item, reset);
-	struct sf_run *sf = it->sf;
-	ktime_t t0 = ktime_get();
-
-	queue_work(sf->del_wq, &it->del);
-	WRITE_ONCE(it->waiting_since, jiffies ?: 1);
-	sf_event(sf);
-	/* Bounded: past the stall, the confirm of the verdict and a hang. */
-	if (!wqf_wait(sf->ctx, &it->deleted, jiffies + sf->bound))
-		it->done = true;
-	it->waited_us = ktime_us_delta(ktime_get(), t0);
-	WRITE_ONCE(it->waiting_since, 0);
-	atomic_dec(&sf->parties);
-	sf_event(sf);
-}
-
-/* A reset waiting longer than the stall timeout: the run's DEADLOCK. */
-static bool sf_stalled(struct sf_run *sf, unsigned long stall)
-{
-	u32 i;
-
-	for (i = 0; i < sf->k->resets; i++) {
-		unsigned long since = READ_ONCE(sf->items[i].waiting_since);
-
-		if (since && time_after(jiffies, since + stall))
-			return true;
-	}
-	return false;
+	wqf_ctx_event(it->sf->ctx);
 }
 
 static void sf_diagnose(struct sf_run *sf)
@@ -153,12 +110,49 @@ static void sf_diagnose(struct sf_run *sf)
 	}
 }
 
+/* The first reset whose delete did not come within the stall: the verdict. */
+static void sf_stall(struct sf_run *sf)
+{
+	struct wqf_ctx *ctx = sf->ctx;
+
+	if (xchg(&ctx->deadlocked, true))
+		return;
+	sf_diagnose(sf);
+	wqf_ctx_deadlock(ctx, ktime_us_delta(ktime_get(), ctx->start));
+	/* hang mode: the driving thread holds the stall, then stops the run */
+	if (!ctx->hang)
+		wqf_ctx_stop(ctx);
+	wqf_ctx_event(ctx);
+}
+
+static void sf_reset_fn(struct work_struct *work)
+{
+	struct sf_item *it = container_of(work, struct sf_item, reset);
+	struct sf_run *sf = it->sf;
+	struct wqf_ctx *ctx = sf->ctx;
+	ktime_t t0 = ktime_get();
+	int ret;
+
+	queue_work(sf->del_wq, &it->del);
+	WRITE_ONCE(it->waiting_since, jiffies ?: 1);
+	ret = wqf_wait(ctx, &it->deleted, jiffies + ctx->stall);
+	if (ret == -ETIMEDOUT) {
+		sf_stall(sf);
+		/* Hang mode: stay blocked as the real flush would, until released. */
+		if (ctx->hang)
+			ret = wqf_wait(ctx, &it->deleted, jiffies + ctx->stall + 10 * HZ +
+				       msecs_to_jiffies(ctx->args->hang.hang_ms));
+	}
+	it->done = !ret;
+	it->waited_us = ktime_us_delta(ktime_get(), t0);
+	WRITE_ONCE(it->waiting_since, 0);
+	atomic_dec(&ctx->parties);
+	wqf_ctx_event(ctx);
+}
+
 static int sf_run(struct wqf_ctx *ctx)
 {
 	struct wqf_args *args = ctx->args;
-	unsigned long stall = msecs_to_jiffies(args->stall_timeout_ms);
-	ktime_t start = ktime_get();
-	bool deadlocked = false;
 	struct sf_run *sf;
 	int ret = 0;
 	u32 i;
@@ -168,8 +162,6 @@ static int sf_run(struct wqf_ctx *ctx)
 		return -ENOMEM;
 	sf->ctx = ctx;
 	sf->k = (struct sf_payload *)args->data;
-	sf->bound = 3 * stall + HZ + msecs_to_jiffies(args->hang.hang_ms);
-	init_waitqueue_head(&sf->progress);
 	sf->items = kcalloc(sf->k->resets, sizeof(*sf->items), GFP_KERNEL);
 	sf->wq = alloc_workqueue("wqf_sample", WQ_UNBOUND, sf->k->max_active);
 	sf->del_wq = args->variant == SF_FIXED ?
@@ -178,7 +170,6 @@ static int sf_run(struct wqf_ctx *ctx)
 		ret = -ENOMEM;
 		goto out;
 	}
-	atomic_set(&sf->parties, sf->k->resets);
 	for (i = 0; i < sf->k->resets; i++) {
 		struct sf_item *it = &sf->items[i];
 
@@ -187,31 +178,16 @@ static int sf_run(struct wqf_ctx *ctx)
 		INIT_WORK(&it->del, sf_delete_fn);
 		init_completion(&it->deleted);
 	}
+	atomic_set(&ctx->parties, sf->k->resets);
 	for (i = 0; i < sf->k->resets; i++)
 		queue_work(sf->wq, &sf->items[i].reset);
-	while (atomic_read(&sf->parties)) {
-		if (wqf_ctx_aborted(ctx)) {
-			wait_event_timeout(sf->progress, !atomic_read(&sf->parties),
-					   max_t(long, msecs_to_jiffies(10), 1));
-			continue;
-		}
-		if (!deadlocked && sf_stalled(sf, stall)) {
-			sf_diagnose(sf);
-			deadlocked = wqf_ctx_deadlock(ctx, ktime_us_delta(ktime_get(), start));
-			/* hang mode holds the stall for the kernel's detectors */
-			wqf_hang_hold(ctx, &sf->progress, &sf->events);
-			wqf_ctx_stop(ctx);
-			continue;
-		}
-		wqf_ctx_tick(ctx, &sf->progress, &sf->events, atomic_read(&sf->events));
-	}
+	/* The harness's loop: progress, the stall, the hang hold, the unwind. */
+	args->verdict = wqf_ctx_wait_parties(ctx);
+	wqf_ctx_stop(ctx);
 	for (i = 0; i < sf->k->resets; i++) {
 		sf->k->completed += sf->items[i].done;
 		sf->k->waited_max_us = max(sf->k->waited_max_us, sf->items[i].waited_us);
 	}
-	args->verdict = deadlocked ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
-	if (!deadlocked)
-		args->verdict_us = ktime_us_delta(ktime_get(), start);
 out:
 	/* The resets have returned; destroying drains the deletes they queued. */
 	if (sf->del_wq && sf->del_wq != sf->wq)

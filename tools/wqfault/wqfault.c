@@ -1343,41 +1343,6 @@ static int cmd_knobs(int fd)
 	return errno == ENOENT ? 0 : 1;
 }
 
-static int with_dev(int (*fn)(int fd))
-{
-	int fd = open_dev(), rc;
-
-	if (fd < 0)
-		return 1;
-	rc = fn(fd);
-	close(fd);
-	return rc;
-}
-
-static int cmd_version_(int argc, char **argv)
-{
-	(void)argv;
-	return argc ? 2 : with_dev(cmd_version);
-}
-
-static int cmd_list_(int argc, char **argv)
-{
-	(void)argv;
-	return argc ? 2 : with_dev(cmd_list);
-}
-
-static int cmd_knobs_(int argc, char **argv)
-{
-	(void)argv;
-	return argc ? 2 : with_dev(cmd_knobs);
-}
-
-static int cmd_release_(int argc, char **argv)
-{
-	(void)argv;
-	return argc ? 2 : with_dev(cmd_release);
-}
-
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
@@ -1391,28 +1356,48 @@ static int cmd_torture_(int argc, char **argv)
 	return cmd_torture(argc, argv, dev_path);
 }
 
-/* The commands, as perf has them: a name and its function. */
+/*
+ * The commands, as perf has them: a name and its function, which takes the
+ * arguments, or the open device for a command that takes none.
+ */
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	bool no_args;	/* takes no arguments: usage on any */
+	int (*dev_fn)(int fd);
 } cmds[] = {
-	{ "version", cmd_version_, true },
-	{ "list", cmd_list_, true },
-	{ "run", cmd_run, false },
-	{ "demo", cmd_demo, false },
-	{ "sweep", cmd_sweep, false },
-	{ "timeline", cmd_timeline, false },
-	{ "release", cmd_release_, true },
-	{ "knobs", cmd_knobs_, true },
-	{ "torture", cmd_torture_, false },
-	{ "help", cmd_help, true },
+	{ "version", NULL, cmd_version },
+	{ "list", NULL, cmd_list },
+	{ "run", cmd_run, NULL },
+	{ "demo", cmd_demo, NULL },
+	{ "sweep", cmd_sweep, NULL },
+	{ "timeline", cmd_timeline, NULL },
+	{ "release", NULL, cmd_release },
+	{ "knobs", NULL, cmd_knobs },
+	{ "torture", cmd_torture_, NULL },
+	{ "help", cmd_help, NULL },
 };
+
+/* A command that takes no arguments, on the open device. */
+static int run_dev_cmd(const struct cmd *c, int argc)
+{
+	int fd, rc;
+
+	if (argc) {
+		print_usage(stderr);
+		return 2;
+	}
+	fd = open_dev();
+	if (fd < 0)
+		return 1;
+	rc = c->dev_fn(fd);
+	close(fd);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
 	size_t c;
-	int i = 1, rc;
+	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strncmp(argv[i], "--dev=", 6)) {
@@ -1436,10 +1421,9 @@ int main(int argc, char **argv)
 	for (c = 0; c < ARRAY_SIZE(cmds); c++) {
 		if (strcmp(argv[i], cmds[c].name))
 			continue;
-		rc = cmds[c].fn(argc - i - 1, argv + i + 1);
-		if (rc == 2 && cmds[c].no_args)
-			print_usage(stderr);
-		return rc;
+		if (cmds[c].dev_fn)
+			return run_dev_cmd(&cmds[c], argc - i - 1);
+		return cmds[c].fn(argc - i - 1, argv + i + 1);
 	}
 	fprintf(stderr, "wqfault: unknown command '%s'\n", argv[i]);
 	print_usage(stderr);

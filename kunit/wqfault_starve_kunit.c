@@ -326,7 +326,7 @@ static int starve_abort_thread(void *data)
 	struct starve_abort_ctx *a = data;
 
 	a->ret = wqf_run_scenario(&a->run, &a->owner);
-	complete(&a->done);
+	complete_all(&a->done);	/* the test and its cleanup action both wait */
 	return 0;
 }
 

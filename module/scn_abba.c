@@ -607,6 +607,10 @@ static const char * const abba_lock_names[] = {
 #define U32		WQF_FIELD_U32
 #define DIAG		WQF_FIELD_DIAG
 
+/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
+static_assert(sizeof(struct wqf_abba) == 80);
+static_assert(offsetof(struct wqf_abba, first_cycle_us) % 8 == 0);
+
 static const struct wqf_field abba_fields[] = {
 	K_ENUM(mode, abba_modes, WQF_ABBA_TRIGGER,
 	       "trigger: a handshake forces the interleaving; race: free-running"),

@@ -558,6 +558,9 @@ static int leak_validate(struct wqf_args *args)
 #define R(...)		WQF_RESULT(struct wqf_leak, __VA_ARGS__)
 #define U32		WQF_FIELD_U32
 
+/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
+static_assert(sizeof(struct wqf_leak) == 152);
+
 static const struct wqf_field leak_fields[] = {
 	K(senders, U32, 0, 1, LEAK_MAX_SENDERS, 1, NULL,
 	  "sender work items, each with a file of its own"),

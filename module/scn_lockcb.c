@@ -505,6 +505,10 @@ static int lockcb_validate(struct wqf_args *args)
 #define U64		WQF_FIELD_U64
 #define DIAG		WQF_FIELD_DIAG
 
+/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
+static_assert(sizeof(struct wqf_lockcb) == 80);
+static_assert(offsetof(struct wqf_lockcb, bystander_max_delay_us) % 8 == 0);
+
 static const struct wqf_field lockcb_fields[] = {
 	WQF_KNOB_ENUM(struct wqf_lockcb, lock, wqf_lock_names, WQF_LOCK_MUTEX,
 		      "the session table's lock"),

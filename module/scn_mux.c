@@ -636,6 +636,9 @@ static int mux_validate(struct wqf_args *args)
 #define S32		WQF_FIELD_S32
 #define DIAG		WQF_FIELD_DIAG
 
+/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
+static_assert(sizeof(struct wqf_mux) == 104);
+
 static const struct wqf_field mux_fields[] = {
 	K(max_mux, U32, 0, 1, MUX_MAX_CREDITS, 1, NULL,
 	  "request credits the server grants the client"),

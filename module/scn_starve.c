@@ -730,6 +730,10 @@ static const char * const starve_connect_placements[] = {
 #define S32		WQF_FIELD_S32
 #define DIAG		WQF_FIELD_DIAG
 
+/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
+static_assert(sizeof(struct wqf_starve) == 112);
+static_assert(offsetof(struct wqf_starve, mem_bytes) % 8 == 0);
+
 static const struct wqf_field starve_fields[] = {
 	K_ENUM(queue, starve_queues, WQF_QUEUE_UNBOUND,
 	       "the workqueue: unbound, per-CPU, or ordered (max_active 1)"),

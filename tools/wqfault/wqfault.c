@@ -1331,7 +1331,8 @@ static int cmd_knobs(int fd)
 		printf("\nVariants:");
 		for (v = 0; v < info.nr_variants && v < WQF_MAX_VARIANTS; v++)
 			printf("%s ``%s``", v ? "," : "", info.variants[v]);
-		printf(". Payload: %u bytes (``wqf_scenario_info.payload_size``).", info.payload_size);
+		printf(". Payload: %u bytes (``wqf_scenario_info.payload_size``).",
+		       info.payload_size);
 		printf(" Run flags:");
 		for (v = 0; v < 32; v++)
 			if ((info.flags | WQF_RUN_DRY_RUN) & (1U << v) && v < t->c[0].nr_names)

@@ -29,7 +29,8 @@ struct abba_case {
 	u32 verdict;	/* 0: race mode, measured */
 };
 
-static void abba_args(struct wqf_args *r, const struct abba_case *c)
+static void abba_args(struct kunit *test, struct wqf_args *r,
+			const struct abba_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -37,12 +38,12 @@ static void abba_args(struct wqf_args *r, const struct abba_case *c)
 	r->variant = c->variant;
 	r->flags = WQF_RUN_NO_LOCKDEP;
 	r->stall_timeout_ms = c->verdict == WQF_VERDICT_DEADLOCK ? STALL_MS : FIXED_STALL_MS;
-	r->abba.mode = c->mode;
-	r->abba.resource = c->resource;
-	r->abba.lock = c->lock;
-	r->abba.clients = c->clients;
-	r->abba.iterations = c->iterations;
-	r->abba.race_window_us = c->window_us;
+	WQF_SET(r, mode, c->mode);
+	WQF_SET(r, resource, c->resource);
+	WQF_SET(r, lock, c->lock);
+	WQF_SET(r, clients, c->clients);
+	WQF_SET(r, iterations, c->iterations);
+	WQF_SET(r, race_window_us, c->window_us);
 }
 
 static struct wqf_args *abba_run_case(struct kunit *test, const struct abba_case *c)
@@ -50,7 +51,7 @@ static struct wqf_args *abba_run_case(struct kunit *test, const struct abba_case
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	abba_args(r, c);
+	abba_args(test, r, c);
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
 	return r;
@@ -117,31 +118,30 @@ static void wqfault_abba_trigger(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
 	struct wqf_args *r = abba_run_case(test, c);
-	struct wqf_abba *k = &r->abba;
 
 	if (c->verdict == COMPLETED) {
 		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
-		KUNIT_EXPECT_EQ(test, k->completed, c->clients * c->iterations);
-		KUNIT_EXPECT_EQ(test, k->cycles, 0);
-		KUNIT_EXPECT_EQ(test, k->timed_out, 0);
-		KUNIT_EXPECT_EQ(test, k->diag_cycle, 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->clients * c->iterations);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, cycles), 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, timed_out), 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cycle), 0);
 		return;
 	}
 	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
 	/* The cycle: a client-path party and a redirector-path party. */
-	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
-	KUNIT_EXPECT_EQ(test, k->diag_resource, 0);
-	KUNIT_EXPECT_EQ(test, k->diag_iteration, 0);
-	KUNIT_EXPECT_EQ(test, k->diag_client % 2, 0);
-	KUNIT_EXPECT_EQ(test, k->diag_redir % 2, 1);
-	KUNIT_EXPECT_NE(test, k->diag_client_pid, 0);
-	KUNIT_EXPECT_NE(test, k->diag_redir_pid, 0);
-	KUNIT_EXPECT_NE(test, k->diag_client_pid, k->diag_redir_pid);
-	KUNIT_EXPECT_NE(test, k->diag_waiter_pid, 0);
-	KUNIT_EXPECT_EQ(test, k->completed, 0);
-	KUNIT_EXPECT_EQ(test, k->cycles, 1);
-	KUNIT_EXPECT_GE(test, k->timed_out, 1);
-	KUNIT_EXPECT_LE(test, k->first_cycle_us, r->verdict_us);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cycle), 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_resource), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_iteration), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_client) % 2, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_redir) % 2, 1);
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_client_pid), 0);
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_redir_pid), 0);
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_client_pid), WQF_GET(r, diag_redir_pid));
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_waiter_pid), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, cycles), 1);
+	KUNIT_EXPECT_GE(test, WQF_GET(r, timed_out), 1);
+	KUNIT_EXPECT_LE(test, WQF_GET(r, first_cycle_us), r->verdict_us);
 	KUNIT_EXPECT_GE(test, r->verdict_us, STALL_MS * 1000ULL);
 }
 
@@ -173,27 +173,26 @@ static void wqfault_abba_race(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
 	struct wqf_args *r = abba_run_case(test, c);
-	struct wqf_abba *k = &r->abba;
 
-	kunit_info(test, "%u cycles in %u iterations, %u opens completed",
-		   k->cycles, c->iterations, k->completed);
+	kunit_info(test, "%lld cycles in %u iterations, %lld opens completed",
+		   WQF_GET(r, cycles), c->iterations, WQF_GET(r, completed));
 	/* Every open either completed or backed off out of a cycle. */
-	KUNIT_EXPECT_EQ(test, k->completed + k->cycles, c->clients * c->iterations);
-	KUNIT_EXPECT_LE(test, k->cycles, c->clients / 2 * c->iterations);
-	KUNIT_EXPECT_EQ(test, k->timed_out, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed) + WQF_GET(r, cycles), c->clients * c->iterations);
+	KUNIT_EXPECT_LE(test, WQF_GET(r, cycles), c->clients / 2 * c->iterations);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, timed_out), 0);
 	if (c->verdict == COMPLETED) {
 		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
-		KUNIT_EXPECT_EQ(test, k->cycles, 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, cycles), 0);
 		return;
 	}
 	/* The cycle closed at least once exactly when the verdict says so. */
-	KUNIT_EXPECT_EQ(test, r->verdict, k->cycles ? (u32)WQF_VERDICT_DEADLOCK :
+	KUNIT_EXPECT_EQ(test, r->verdict, WQF_GET(r, cycles) ? (u32)WQF_VERDICT_DEADLOCK :
 			(u32)WQF_VERDICT_COMPLETED);
-	KUNIT_EXPECT_EQ(test, k->diag_cycle, !!k->cycles);
-	if (k->cycles) {
-		KUNIT_EXPECT_NE(test, k->diag_client_pid, 0);
-		KUNIT_EXPECT_NE(test, k->diag_redir_pid, 0);
-		KUNIT_EXPECT_EQ(test, r->verdict_us, k->first_cycle_us);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cycle), !!WQF_GET(r, cycles));
+	if (WQF_GET(r, cycles)) {
+		KUNIT_EXPECT_NE(test, WQF_GET(r, diag_client_pid), 0);
+		KUNIT_EXPECT_NE(test, WQF_GET(r, diag_redir_pid), 0);
+		KUNIT_EXPECT_EQ(test, r->verdict_us, WQF_GET(r, first_cycle_us));
 	}
 }
 
@@ -228,7 +227,7 @@ static void wqfault_abba_invalid(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	abba_args(r, c);
+	abba_args(test, r, c);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, r->run_id, 0);
 }
@@ -247,16 +246,14 @@ static void wqfault_abba_invalid_limits(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	abba_args(r, &c);
-	r->abba.pad = 1;
-	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	abba_args(r, &c);
+	abba_args(test, r, &c);
+	abba_args(test, r, &c);
 	r->flags |= WQF_RUN_CONFIRM;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	/* The window bound follows the stall timeout: 2 x 2 x 50 ms = 200 ms. */
-	abba_args(r, &c);
+	abba_args(test, r, &c);
 	r->stall_timeout_ms = 200;
-	r->abba.race_window_us = 50000;
+	WQF_SET(r, race_window_us, 50000);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 }
 
@@ -286,28 +283,27 @@ static void wqfault_abba_hang(struct kunit *test)
 {
 	const struct abba_case *c = test->param_value;
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	struct wqf_abba *k = &r->abba;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	abba_args(r, c);
+	abba_args(test, r, c);
 	wqf_kunit_run_hang(test, r);
 	/* Race mode: held only if the cycle closed (measured, as above). */
 	if (c->verdict == COMPLETED ||
 	    (!c->verdict && r->verdict == WQF_VERDICT_COMPLETED)) {
 		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
-		KUNIT_EXPECT_EQ(test, k->cycles, 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, cycles), 0);
 		wqf_kunit_expect_hold(test, r, false);
-		KUNIT_EXPECT_EQ(test, k->completed, c->clients * c->iterations);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->clients * c->iterations);
 		return;
 	}
 	/* In race mode a cycle that closes is not backed off from: it stalls. */
 	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
 	wqf_kunit_expect_hold(test, r, true);
-	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
-	KUNIT_EXPECT_EQ(test, k->cycles, 1);
-	KUNIT_EXPECT_GE(test, k->timed_out, 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cycle), 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, cycles), 1);
+	KUNIT_EXPECT_GE(test, WQF_GET(r, timed_out), 1);
 	if (c->mode == TRIGGER)
-		KUNIT_EXPECT_EQ(test, k->completed, 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), 0);
 }
 
 static struct kunit_case wqfault_abba_cases[] = {

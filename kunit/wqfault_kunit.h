@@ -18,6 +18,45 @@
 #define WQF_KUNIT_HANG_SLACK_MS	20
 
 /*
+ * The suites fill and read a run's payload by field name, through the
+ * scenario's own table (wqf_args_field()), as userspace does: they never
+ * see a payload struct, so a field added to a scenario changes only the
+ * scenario's file. A name the table lacks fails the test.
+ */
+static inline s64 wqf_kunit_get(struct kunit *test, const struct wqf_args *r,
+				const char *name)
+{
+	s64 v = 0;
+
+	KUNIT_ASSERT_EQ_MSG(test, wqf_args_get(r, name, &v), 0, "field %s", name);
+	return v;
+}
+
+static inline void wqf_kunit_set(struct kunit *test, struct wqf_args *r,
+				 const char *name, s64 v)
+{
+	KUNIT_ASSERT_EQ_MSG(test, wqf_args_set(r, name, v), 0, "field %s", name);
+}
+
+/* Element @i of string-array field @name of @r. */
+static inline const char *wqf_kunit_str(struct kunit *test, const struct wqf_args *r,
+					const char *name, u32 i)
+{
+	const struct wqf_field *f;
+	const char *at = wqf_args_field(r, name, &f);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(at), "field %s", name);
+	KUNIT_ASSERT_EQ(test, f->type, WQF_FIELD_STRING);
+	KUNIT_ASSERT_LT(test, i, f->count);
+	return at + i * f->width;
+}
+
+/* Field @_f of run @_r, by its name (in a KUnit case: @test in scope). */
+#define WQF_GET(_r, _f)		wqf_kunit_get(test, (_r), #_f)
+#define WQF_SET(_r, _f, _v)	wqf_kunit_set(test, (_r), #_f, (_v))
+#define WQF_STR(_r, _f, _i)	wqf_kunit_str(test, (_r), #_f, (_i))
+
+/*
  * Run @r in hang mode with no release, so a stalled run is held until its
  * deadline; the run must end, and leave no run in progress.
  */

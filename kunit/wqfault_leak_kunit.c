@@ -34,20 +34,21 @@ struct leak_case {
 #define COMPLETED WQF_VERDICT_COMPLETED
 #define BUFFERS 4
 
-static void leak_args(struct wqf_args *r, const struct leak_case *c)
+static void leak_args(struct kunit *test, struct wqf_args *r,
+			const struct leak_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
 	r->scenario = WQF_SCN_LEAK;
 	r->variant = c->variant;
-	r->leak.senders = c->senders;
-	r->leak.buffers = BUFFERS;
-	r->leak.retry_delay_ms = 1;
-	r->leak.close_retries = c->close_retries;
-	r->leak.close_backoff_us = 10;
-	r->leak.fault_write_at = c->write_at;
-	r->leak.fault_close = c->close;
-	r->leak.fault_connect = c->connect;
+	WQF_SET(r, senders, c->senders);
+	WQF_SET(r, buffers, BUFFERS);
+	WQF_SET(r, retry_delay_ms, 1);
+	WQF_SET(r, close_retries, c->close_retries);
+	WQF_SET(r, close_backoff_us, 10);
+	WQF_SET(r, fault_write_at, c->write_at);
+	WQF_SET(r, fault_close, c->close);
+	WQF_SET(r, fault_connect, c->connect);
 }
 
 static void leak_case_desc(const struct leak_case *c, char *desc)
@@ -83,36 +84,34 @@ static void wqfault_leak_verdict(struct kunit *test)
 {
 	const struct leak_case *c = test->param_value;
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	struct wqf_leak *k;
 	u32 failed = c->connect;	/* senders that queue a retry */
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	leak_args(r, c);
+	leak_args(test, r, c);
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
-	k = &r->leak;
 	KUNIT_EXPECT_EQ(test, r->verdict, c->verdict);
-	KUNIT_EXPECT_EQ(test, k->leaked, c->leaked);
-	KUNIT_EXPECT_EQ(test, k->retries_busy, c->busy);
-	KUNIT_EXPECT_EQ(test, k->retries_ok, c->ok);
-	KUNIT_EXPECT_EQ(test, k->torn_down, c->torn_down);
-	KUNIT_EXPECT_EQ(test, k->opened, c->senders - c->connect);
-	KUNIT_EXPECT_EQ(test, k->connect_faults, c->connect);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, leaked), c->leaked);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, retries_busy), c->busy);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, retries_ok), c->ok);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, torn_down), c->torn_down);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, opened), c->senders - c->connect);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, connect_faults), c->connect);
 	if (c->write_at || c->close)
 		failed = c->senders - c->connect;
-	KUNIT_EXPECT_EQ(test, k->retries, failed);
-	KUNIT_EXPECT_EQ(test, k->write_faults,
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, retries), failed);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, write_faults),
 			c->write_at ? c->senders - c->connect : 0);
 	/* Writes stop at the faulty buffer. */
-	KUNIT_EXPECT_EQ(test, k->written, (c->senders - c->connect) *
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, written), (c->senders - c->connect) *
 			(c->write_at ? c->write_at - 1 : BUFFERS));
-	KUNIT_EXPECT_EQ(test, k->sites, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, sites), 0);
 	if (c->leaked) {
 		/* Leaked entries are named, first ones first. */
-		KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "file0");
-		KUNIT_EXPECT_STREQ(test, k->leaked_names[1], "file1");
+		KUNIT_EXPECT_STREQ(test, WQF_STR(r, leaked_names, 0), "file0");
+		KUNIT_EXPECT_STREQ(test, WQF_STR(r, leaked_names, 1), "file1");
 	} else {
-		KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "");
+		KUNIT_EXPECT_STREQ(test, WQF_STR(r, leaked_names, 0), "");
 	}
 }
 
@@ -131,14 +130,14 @@ static void wqfault_leak_fault_attr_sites(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	leak_args(r, &c);
+	leak_args(test, r, &c);
 	r->flags = WQF_RUN_FAULT_ATTR;
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)COMPLETED);
 	/* Per sender: open, 4 writes, 1 + 2 close attempts, the retry's open. */
-	KUNIT_EXPECT_EQ(test, r->leak.sites, 3 * (1 + BUFFERS + 3 + 1));
-	KUNIT_EXPECT_EQ(test, r->leak.sites_failed, 0);
-	KUNIT_EXPECT_EQ(test, r->leak.retries, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, sites), 3 * (1 + BUFFERS + 3 + 1));
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, sites_failed), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, retries), 0);
 }
 
 static const struct leak_case invalid_cases[] = {
@@ -161,7 +160,7 @@ static void wqfault_leak_invalid(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	leak_args(r, c);
+	leak_args(test, r, c);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, r->run_id, 0);
 }
@@ -173,23 +172,22 @@ static void wqfault_leak_invalid_limits(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	leak_args(r, &c);
-	r->leak.buffers = 1001;
+	leak_args(test, r, &c);
+	WQF_SET(r, buffers, 1001);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	leak_args(r, &c);
-	r->leak.retry_delay_ms = 60001;
+	leak_args(test, r, &c);
+	WQF_SET(r, retry_delay_ms, 60001);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	leak_args(r, &c);
-	r->leak.close_backoff_us = 100001;
+	leak_args(test, r, &c);
+	WQF_SET(r, close_backoff_us, 100001);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	leak_args(r, &c);
-	r->leak.pad = 1;
-	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	leak_args(r, &c);
-	r->leak.opened = 7;	/* results are zeroed, not refused */
+	leak_args(test, r, &c);
+	leak_args(test, r, &c);
+	/* Results are zeroed, not refused. */
+	WQF_SET(r, opened, 7);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), 0);
-	KUNIT_EXPECT_EQ(test, r->leak.opened, 1);
-	leak_args(r, &c);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, opened), 1);
+	leak_args(test, r, &c);
 	r->flags = WQF_RUN_NO_LOCKDEP;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 }
@@ -237,19 +235,17 @@ static void wqfault_leak_hang(struct kunit *test)
 {
 	const struct leak_case *c = test->param_value;
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	struct wqf_leak *k;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	leak_args(r, c);
+	leak_args(test, r, c);
 	wqf_kunit_run_hang(test, r);
-	k = &r->leak;
 	KUNIT_EXPECT_EQ(test, r->verdict, c->verdict);
-	KUNIT_EXPECT_EQ(test, k->leaked, c->leaked);
-	KUNIT_EXPECT_EQ(test, k->retries_busy, c->busy);
-	KUNIT_EXPECT_EQ(test, k->retries_ok, c->ok);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, leaked), c->leaked);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, retries_busy), c->busy);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, retries_ok), c->ok);
 	wqf_kunit_expect_hold(test, r, c->leaked);
 	if (c->leaked)
-		KUNIT_EXPECT_STREQ(test, k->leaked_names[0], "file0");
+		KUNIT_EXPECT_STREQ(test, WQF_STR(r, leaked_names, 0), "file0");
 }
 
 static struct kunit_case wqfault_leak_cases[] = {

@@ -30,7 +30,8 @@ struct lockcb_case {
 	u32 closers;
 };
 
-static void lockcb_args(struct wqf_args *r, const struct lockcb_case *c)
+static void lockcb_args(struct kunit *test, struct wqf_args *r,
+			const struct lockcb_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -38,12 +39,12 @@ static void lockcb_args(struct wqf_args *r, const struct lockcb_case *c)
 	r->variant = c->variant;
 	r->flags = WQF_RUN_NO_LOCKDEP;
 	r->stall_timeout_ms = c->variant == WQF_LOCKCB_FIXED ? FIXED_STALL_MS : STALL_MS;
-	r->lockcb.lock = c->lock;
-	r->lockcb.path = c->path;
-	r->lockcb.sessions = c->sessions;
-	r->lockcb.expired = c->expired;
-	r->lockcb.closers = c->closers;
-	r->lockcb.bystanders = 4;
+	WQF_SET(r, lock, c->lock);
+	WQF_SET(r, path, c->path);
+	WQF_SET(r, sessions, c->sessions);
+	WQF_SET(r, expired, c->expired);
+	WQF_SET(r, closers, c->closers);
+	WQF_SET(r, bystanders, 4);
 }
 
 static struct wqf_args *lockcb_run_case(struct kunit *test, const struct lockcb_case *c)
@@ -51,7 +52,7 @@ static struct wqf_args *lockcb_run_case(struct kunit *test, const struct lockcb_
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	lockcb_args(r, c);
+	lockcb_args(test, r, c);
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
 	return r;
@@ -100,37 +101,36 @@ static void wqfault_lockcb_matrix(struct kunit *test)
 {
 	const struct lockcb_case *c = test->param_value;
 	struct wqf_args *r = lockcb_run_case(test, c);
-	struct wqf_lockcb *k = &r->lockcb;
 
-	KUNIT_EXPECT_EQ(test, k->bystanders_run, 4);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, bystanders_run), 4);
 	/* Buggy or fixed, every expired session's completion is called once. */
-	KUNIT_EXPECT_EQ(test, k->double_completions, 0);
-	KUNIT_EXPECT_EQ(test, k->lost, 0);
-	KUNIT_EXPECT_LE(test, k->completed, c->sessions);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, double_completions), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, lost), 0);
+	KUNIT_EXPECT_LE(test, WQF_GET(r, completed), c->sessions);
 	if (c->variant == FIXED) {
 		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
-		KUNIT_EXPECT_EQ(test, k->completed, c->sessions);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->sessions);
 		/* The bystanders were not held up by a stuck scanner. */
-		KUNIT_EXPECT_LT(test, k->bystander_max_delay_us, FIXED_STALL_MS * 1000ULL / 2);
+		KUNIT_EXPECT_LT(test, WQF_GET(r, bystander_max_delay_us), FIXED_STALL_MS * 1000ULL / 2);
 		return;
 	}
 	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
 	/* The first expired session's completion is the one that stuck. */
-	KUNIT_EXPECT_EQ(test, k->diag_session, 0);
-	KUNIT_EXPECT_EQ(test, k->completed, 0);
-	KUNIT_EXPECT_NE(test, k->diag_holder_pid, 0);
-	KUNIT_EXPECT_NE(test, k->diag_waiter_pid, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_session), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), 0);
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_holder_pid), 0);
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_waiter_pid), 0);
 	if (c->path == DIRECT) {
 		/* The scanner waits for the lock it holds itself. */
-		KUNIT_EXPECT_EQ(test, k->diag_recursive, 1);
-		KUNIT_EXPECT_EQ(test, k->diag_holder_pid, k->diag_waiter_pid);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_recursive), 1);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_holder_pid), WQF_GET(r, diag_waiter_pid));
 	} else {
 		/* The cleanup worker waits for the scanner, which flushes it. */
-		KUNIT_EXPECT_EQ(test, k->diag_recursive, 0);
-		KUNIT_EXPECT_NE(test, k->diag_holder_pid, k->diag_waiter_pid);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_recursive), 0);
+		KUNIT_EXPECT_NE(test, WQF_GET(r, diag_holder_pid), WQF_GET(r, diag_waiter_pid));
 	}
 	/* Collateral damage: the bystanders waited out the stall. */
-	KUNIT_EXPECT_GE(test, k->bystander_mean_delay_us, STALL_MS * 1000ULL / 2);
+	KUNIT_EXPECT_GE(test, WQF_GET(r, bystander_mean_delay_us), STALL_MS * 1000ULL / 2);
 	KUNIT_EXPECT_GE(test, r->verdict_us, STALL_MS * 1000ULL);
 }
 
@@ -156,14 +156,13 @@ static void wqfault_lockcb_exactly_once(struct kunit *test)
 {
 	const struct lockcb_case *c = test->param_value;
 	struct wqf_args *r = lockcb_run_case(test, c);
-	struct wqf_lockcb *k = &r->lockcb;
-	u32 expect = max(k->expired, c->closers);
+	u32 expect = max_t(u32, WQF_GET(r, expired), c->closers);
 
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
-	KUNIT_EXPECT_EQ(test, k->double_completions, 0);
-	KUNIT_EXPECT_EQ(test, k->lost, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, double_completions), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, lost), 0);
 	/* Expired or closed sessions complete; live, unclosed ones stay. */
-	KUNIT_EXPECT_EQ(test, k->completed, expect);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), expect);
 }
 
 static const struct lockcb_case invalid_cases[] = {
@@ -191,7 +190,7 @@ static void wqfault_lockcb_invalid(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	lockcb_args(r, c);
+	lockcb_args(test, r, c);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, r->run_id, 0);
 }
@@ -208,16 +207,14 @@ static void wqfault_lockcb_invalid_limits(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	lockcb_args(r, &c);
-	r->lockcb.idle_ms = 60001;
+	lockcb_args(test, r, &c);
+	WQF_SET(r, idle_ms, 60001);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	lockcb_args(r, &c);
-	r->lockcb.bystanders = 10001;
+	lockcb_args(test, r, &c);
+	WQF_SET(r, bystanders, 10001);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	lockcb_args(r, &c);
-	r->lockcb.pad = 1;
-	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	lockcb_args(r, &c);
+	lockcb_args(test, r, &c);
+	lockcb_args(test, r, &c);
 	r->flags |= WQF_RUN_CONFIRM;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 }

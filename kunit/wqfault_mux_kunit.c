@@ -27,17 +27,18 @@ struct mux_case {
 	u32 verdict;
 };
 
-static void mux_args(struct wqf_args *r, const struct mux_case *c)
+static void mux_args(struct kunit *test, struct wqf_args *r,
+			const struct mux_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
 	r->scenario = WQF_SCN_MUX;
 	r->variant = c->variant;
 	r->stall_timeout_ms = STALL_MS;
-	r->mux.threads = c->threads;
-	r->mux.resources = c->resources;
-	r->mux.max_mux = c->max_mux;
-	r->mux.window_us = WINDOW_US;
+	WQF_SET(r, threads, c->threads);
+	WQF_SET(r, resources, c->resources);
+	WQF_SET(r, max_mux, c->max_mux);
+	WQF_SET(r, window_us, WINDOW_US);
 }
 
 static struct wqf_args *mux_run_case(struct kunit *test, const struct mux_case *c)
@@ -45,7 +46,7 @@ static struct wqf_args *mux_run_case(struct kunit *test, const struct mux_case *
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	mux_args(r, c);
+	mux_args(test, r, c);
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
 	return r;
@@ -100,7 +101,7 @@ KUNIT_ARRAY_PARAM(threshold, threshold_cases, mux_case_desc);
 
 static void mux_expect_released(struct kunit *test, const struct wqf_args *r)
 {
-	KUNIT_EXPECT_EQ(test, r->mux.unreleased, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, unreleased), 0);
 	KUNIT_EXPECT_LE(test, r->verdict_us, r->elapsed_us);
 }
 
@@ -108,37 +109,36 @@ static void wqfault_mux_threshold(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
 	struct wqf_args *r = mux_run_case(test, c);
-	const struct wqf_mux *k = &r->mux;
 
-	KUNIT_EXPECT_EQ(test, k->credits_needed, c->threads - c->resources + 1);
-	KUNIT_EXPECT_EQ(test, k->credits, c->max_mux);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, credits_needed), c->threads - c->resources + 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, credits), c->max_mux);
 	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
 	mux_expect_released(test, r);
 	if (c->verdict == COMPLETED) {
-		KUNIT_EXPECT_EQ(test, k->completed, c->threads);
-		KUNIT_EXPECT_EQ(test, k->writebacks, c->resources);
-		KUNIT_EXPECT_EQ(test, k->logoffs, c->threads - c->resources);
-		KUNIT_EXPECT_EQ(test, k->timed_out, 0);
-		KUNIT_EXPECT_LE(test, k->max_credits_in_use, c->max_mux);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->threads);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, writebacks), c->resources);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, logoffs), c->threads - c->resources);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, timed_out), 0);
+		KUNIT_EXPECT_LE(test, WQF_GET(r, max_credits_in_use), c->max_mux);
 		return;
 	}
 	/* The cycle: every credit held by a logoff thread waiting for a resource. */
-	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
-	KUNIT_EXPECT_EQ(test, k->diag_credits_free, 0);
-	KUNIT_EXPECT_EQ(test, k->diag_credits_held, c->max_mux);
-	KUNIT_EXPECT_EQ(test, k->diag_credit_waits, (u32)WQF_MUX_WAIT_RESOURCE);
-	KUNIT_EXPECT_EQ(test, k->diag_resource_waits, (u32)WQF_MUX_WAIT_CREDIT);
-	KUNIT_EXPECT_GE(test, k->diag_credit_thread, (s32)c->resources);
-	KUNIT_EXPECT_LT(test, k->diag_resource_thread, (s32)c->resources);
-	KUNIT_EXPECT_EQ(test, k->diag_resource, k->diag_resource_thread);
-	KUNIT_EXPECT_NE(test, k->diag_credit_pid, k->diag_resource_pid);
-	KUNIT_EXPECT_NE(test, k->diag_credit_pid, 0);
-	KUNIT_EXPECT_NE(test, k->diag_resource_pid, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cycle), 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_credits_free), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_credits_held), c->max_mux);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_credit_waits), (u32)WQF_MUX_WAIT_RESOURCE);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_resource_waits), (u32)WQF_MUX_WAIT_CREDIT);
+	KUNIT_EXPECT_GE(test, WQF_GET(r, diag_credit_thread), (s32)c->resources);
+	KUNIT_EXPECT_LT(test, WQF_GET(r, diag_resource_thread), (s32)c->resources);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_resource), WQF_GET(r, diag_resource_thread));
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_credit_pid), WQF_GET(r, diag_resource_pid));
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_credit_pid), 0);
+	KUNIT_EXPECT_NE(test, WQF_GET(r, diag_resource_pid), 0);
 	/* Writers, and logoff threads without a credit, wait for one. */
-	KUNIT_EXPECT_EQ(test, k->diag_credit_waiters,
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_credit_waiters),
 			c->resources + (c->threads - c->resources - c->max_mux));
-	KUNIT_EXPECT_EQ(test, k->writebacks, 0);
-	KUNIT_EXPECT_EQ(test, k->completed, 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, writebacks), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), 0);
 	KUNIT_EXPECT_GE(test, r->verdict_us, STALL_MS * 1000ULL);
 }
 
@@ -166,29 +166,28 @@ static void wqfault_mux_fix(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
 	struct wqf_args *r = mux_run_case(test, c);
-	const struct wqf_mux *k = &r->mux;
 
 	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
 	mux_expect_released(test, r);
-	KUNIT_EXPECT_EQ(test, k->completed, c->threads);
-	KUNIT_EXPECT_EQ(test, k->writebacks, c->resources);
-	KUNIT_EXPECT_EQ(test, k->logoffs, c->threads - c->resources);
-	KUNIT_EXPECT_EQ(test, k->timed_out, 0);
-	KUNIT_EXPECT_LE(test, k->max_credits_in_use, k->credits);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->threads);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, writebacks), c->resources);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, logoffs), c->threads - c->resources);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, timed_out), 0);
+	KUNIT_EXPECT_LE(test, WQF_GET(r, max_credits_in_use), WQF_GET(r, credits));
 	switch (c->variant) {
 	case RAISE:
-		KUNIT_EXPECT_EQ(test, k->credits, k->credits_needed);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, credits), WQF_GET(r, credits_needed));
 		break;
 	case RBW:
 		/* Every logoff thread that found its resource held backed off. */
-		KUNIT_EXPECT_EQ(test, k->credits, c->max_mux);
-		KUNIT_EXPECT_GE(test, k->backoffs, 1);
-		KUNIT_EXPECT_LE(test, k->backoffs, c->threads - c->resources);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, credits), c->max_mux);
+		KUNIT_EXPECT_GE(test, WQF_GET(r, backoffs), 1);
+		KUNIT_EXPECT_LE(test, WQF_GET(r, backoffs), c->threads - c->resources);
 		break;
 	case SERIAL:
 		/* One thread at a time: never more than one credit taken. */
-		KUNIT_EXPECT_EQ(test, k->max_credits_in_use, 1);
-		KUNIT_EXPECT_EQ(test, k->backoffs, 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, max_credits_in_use), 1);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, backoffs), 0);
 		break;
 	}
 }
@@ -214,7 +213,7 @@ static void wqfault_mux_invalid(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	mux_args(r, c);
+	mux_args(test, r, c);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, r->run_id, 0);
 }
@@ -231,23 +230,24 @@ static void wqfault_mux_invalid_limits(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	mux_args(r, &c);
-	r->mux.window_us = 1000001;
+	mux_args(test, r, &c);
+	WQF_SET(r, window_us, 1000001);
 	r->stall_timeout_ms = 600000;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	mux_args(r, &c);
-	r->mux.window_us = STALL_MS * 500 + 1;	/* over half the stall timeout */
+	mux_args(test, r, &c);
+	/* Over half the stall timeout. */
+	WQF_SET(r, window_us, STALL_MS * 500 + 1);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	mux_args(r, &c);
+	mux_args(test, r, &c);
 	r->flags = WQF_RUN_CONFIRM;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	mux_args(r, &c);
+	mux_args(test, r, &c);
 	r->flags = WQF_RUN_NO_LOCKDEP;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	/* Exactly half the stall timeout is allowed. */
-	mux_args(r, &c);
+	mux_args(test, r, &c);
 	r->variant = RAISE;
-	r->mux.window_us = STALL_MS * 500;
+	WQF_SET(r, window_us, STALL_MS * 500);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)COMPLETED);
 }
@@ -268,26 +268,25 @@ static void wqfault_mux_hang(struct kunit *test)
 {
 	const struct mux_case *c = test->param_value;
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	const struct wqf_mux *k = &r->mux;
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	mux_args(r, c);
+	mux_args(test, r, c);
 	wqf_kunit_run_hang(test, r);
 	KUNIT_ASSERT_EQ(test, r->verdict, c->verdict);
 	mux_expect_released(test, r);
 	if (c->verdict == COMPLETED) {
 		/* A fixed variant holds nothing. */
 		wqf_kunit_expect_hold(test, r, false);
-		KUNIT_EXPECT_EQ(test, k->completed, c->threads);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->threads);
 		return;
 	}
 	wqf_kunit_expect_hold(test, r, true);
 	/* The same cycle as without hang mode, and nothing moved after it. */
-	KUNIT_EXPECT_EQ(test, k->diag_cycle, 1);
-	KUNIT_EXPECT_EQ(test, k->diag_credits_free, 0);
-	KUNIT_EXPECT_EQ(test, k->writebacks, 0);
-	KUNIT_EXPECT_EQ(test, k->completed, 0);
-	KUNIT_EXPECT_GE(test, k->timed_out, 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cycle), 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_credits_free), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, writebacks), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), 0);
+	KUNIT_EXPECT_GE(test, WQF_GET(r, timed_out), 1);
 }
 
 static struct kunit_case wqfault_mux_cases[] = {

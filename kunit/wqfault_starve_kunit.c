@@ -33,24 +33,25 @@ struct starve_case {
 	u32 verdict;
 };
 
-static void starve_args(struct wqf_args *r, const struct starve_case *c)
+static void starve_args(struct kunit *test, struct wqf_args *r,
+			const struct starve_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
 	r->scenario = WQF_SCN_STARVE;
 	r->variant = c->variant;
 	r->stall_timeout_ms = STALL_MS;
-	r->starve.queue = c->queue;
-	r->starve.queue_flags = c->queue_flags;
-	r->starve.max_active = c->max_active;
-	r->starve.requests = c->requests;
-	r->starve.shares = c->shares;
-	r->starve.cached = c->cached;
-	r->starve.placement = c->placement;
-	r->starve.cpu = c->cpu;
+	WQF_SET(r, queue, c->queue);
+	WQF_SET(r, queue_flags, c->queue_flags);
+	WQF_SET(r, max_active, c->max_active);
+	WQF_SET(r, requests, c->requests);
+	WQF_SET(r, shares, c->shares);
+	WQF_SET(r, cached, c->cached);
+	WQF_SET(r, placement, c->placement);
+	WQF_SET(r, cpu, c->cpu);
 	if (c->connect_cpu != -1) {
-		r->starve.connect_placement = WQF_PLACE_PIN;
-		r->starve.connect_cpu = c->connect_cpu;
+		WQF_SET(r, connect_placement, WQF_PLACE_PIN);
+		WQF_SET(r, connect_cpu, c->connect_cpu);
 	}
 }
 
@@ -63,7 +64,7 @@ static void starve_run_case(struct kunit *test, const struct starve_case *c,
 	if (c->placement == WQF_PLACE_SPREAD && c->cpus_needed > 1 &&
 	    num_online_cpus() != c->cpus_needed)
 		kunit_skip(test, "written for exactly %u online CPUs", c->cpus_needed);
-	starve_args(r, c);
+	starve_args(test, r, c);
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	/* Nothing of the run is left: it has ended and its queues are gone. */
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
@@ -169,8 +170,8 @@ static void wqfault_starve_threshold(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, wqf_verdict_name(r->verdict),
 			   wqf_verdict_name(c->verdict));
 	if (c->verdict == OK) {
-		KUNIT_EXPECT_EQ(test, r->starve.completed, c->requests);
-		KUNIT_EXPECT_EQ(test, r->starve.timed_out, 0);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->requests);
+		KUNIT_EXPECT_EQ(test, WQF_GET(r, timed_out), 0);
 	}
 }
 
@@ -219,11 +220,11 @@ static void wqfault_starve_fixed(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_run_case(test, c, r);
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
-	KUNIT_EXPECT_EQ(test, r->starve.completed, c->requests);
-	KUNIT_EXPECT_EQ(test, r->starve.hits + r->starve.misses, c->requests);
-	KUNIT_EXPECT_EQ(test, r->starve.connects, r->starve.shares - r->starve.cached);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->requests);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, hits) + WQF_GET(r, misses), c->requests);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, connects), WQF_GET(r, shares) - WQF_GET(r, cached));
 	if (c->variant == WQF_STARVE_THROTTLE)
-		KUNIT_EXPECT_LE(test, r->starve.max_in_flight, c->max_active - 1);
+		KUNIT_EXPECT_LE(test, WQF_GET(r, max_in_flight), c->max_active - 1);
 }
 
 /* Unbound W=4, R=16: 4 slots held by waiters, 4 connects and 12 requests parked. */
@@ -243,14 +244,14 @@ static void wqfault_starve_diagnosis_unbound(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	starve_run_case(test, &c, r);
 	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_waiting, 4);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_parked_connects, 4);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_parked_requests, 12);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_congested, 1);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_cpu, -1);
-	KUNIT_EXPECT_EQ(test, r->starve.completed, 0);
-	KUNIT_EXPECT_EQ(test, r->starve.connects, 0);
-	KUNIT_EXPECT_GE(test, r->starve.oldest_parked_ms, STALL_MS);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_waiting), 4);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_parked_connects), 4);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_parked_requests), 12);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_congested), 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cpu), -1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), 0);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, connects), 0);
+	KUNIT_EXPECT_GE(test, WQF_GET(r, oldest_parked_ms), STALL_MS);
 	KUNIT_EXPECT_GE(test, r->verdict_us, STALL_MS * 1000ULL);
 	KUNIT_EXPECT_GE(test, r->elapsed_us, r->verdict_us);
 }
@@ -266,12 +267,12 @@ static void wqfault_starve_diagnosis_percpu(struct kunit *test)
 	c.cpu = cpu;
 	starve_run_case(test, &c, r);
 	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_cpu, cpu);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_node, cpu_to_node(cpu));
-	KUNIT_EXPECT_EQ(test, r->starve.diag_waiting, 2);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_parked_connects, 2);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_parked_requests, 3);
-	KUNIT_EXPECT_EQ(test, r->starve.diag_congested, 1);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_cpu), cpu);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_node), cpu_to_node(cpu));
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_waiting), 2);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_parked_connects), 2);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_parked_requests), 3);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, diag_congested), 1);
 }
 
 /*
@@ -306,11 +307,11 @@ static void wqfault_starve_confirm(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	if (num_online_cpus() < c->cpus_needed)
 		kunit_skip(test, "needs %u online CPUs", c->cpus_needed);
-	starve_args(r, c);
+	starve_args(test, r, c);
 	r->flags = WQF_RUN_CONFIRM;
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);
-	KUNIT_EXPECT_EQ(test, r->starve.confirm, c->verdict);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, confirm), c->verdict);
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
 }
 
@@ -357,7 +358,7 @@ static void wqfault_starve_abort(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	wqf_owner_init(&a->owner);
 	init_completion(&a->done);
-	starve_args(&a->run, &c);
+	starve_args(test, &a->run, &c);
 	a->run.stall_timeout_ms = 60000;
 	t = kthread_run(starve_abort_thread, a, "wqf_kunit_abort");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
@@ -410,7 +411,7 @@ static void wqfault_starve_invalid(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	starve_args(r, c);
+	starve_args(test, r, c);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, r->run_id, 0);
 	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
@@ -431,20 +432,20 @@ static void wqfault_starve_throttle_limits(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	starve_args(r, &c);
-	r->starve.throttle = 4;
+	starve_args(test, r, &c);
+	WQF_SET(r, throttle, 4);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	starve_args(r, &c);
-	r->starve.max_active = 1;
+	starve_args(test, r, &c);
+	WQF_SET(r, max_active, 1);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
-	starve_args(r, &c);
+	starve_args(test, r, &c);
 	KUNIT_ASSERT_EQ(test, wqf_run_scenario(r, NULL), 0);
-	KUNIT_EXPECT_EQ(test, r->starve.throttle, 3);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, throttle), 3);
 	KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
 	/* Unthrottled variants refuse a throttle rather than ignore it. */
-	starve_args(r, &c);
+	starve_args(test, r, &c);
 	r->variant = BUGGY;
-	r->starve.throttle = 2;
+	WQF_SET(r, throttle, 2);
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 }
 
@@ -463,7 +464,7 @@ static void wqfault_starve_foreign_flag(struct kunit *test)
 	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	starve_args(r, &c);
+	starve_args(test, r, &c);
 	r->flags = WQF_RUN_NO_LOCKDEP;
 	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, r->run_id, 0);

@@ -54,47 +54,53 @@ static void bench_abort_fn(struct work_struct *work)
 	wqf_owner_abort(a->owner, NULL);
 }
 
-/* The largest case of each scenario (@big) or a small one (its baseline). */
+/* A knob of the abort cases: its value in the small case and the large one. */
+static const struct {
+	u32 scn;
+	const char *name;
+	s64 small, large;
+} bench_abort_knobs[] = {
+	{ WQF_SCN_STARVE, "queue", WQF_QUEUE_UNBOUND, WQF_QUEUE_UNBOUND },
+	{ WQF_SCN_STARVE, "max_active", 512, 512 },
+	{ WQF_SCN_STARVE, "requests", 16, 100000 },
+	{ WQF_SCN_LOCKCB, "path", WQF_LOCKCB_FLUSH, WQF_LOCKCB_FLUSH },
+	{ WQF_SCN_LOCKCB, "sessions", 16, 100000 },
+	{ WQF_SCN_LOCKCB, "closers", 8, 50000 },
+	{ WQF_SCN_LOCKCB, "bystanders", 4, 10000 },
+	{ WQF_SCN_MUX, "threads", 2, 256 },
+	{ WQF_SCN_MUX, "resources", 1, 1 },
+	{ WQF_SCN_MUX, "max_mux", 1, 1 },
+	{ WQF_SCN_MUX, "window_us", 100000, 100000 },
+	{ WQF_SCN_ABBA, "mode", WQF_ABBA_RACE, WQF_ABBA_RACE },
+	{ WQF_SCN_ABBA, "clients", 2, 64 },
+	{ WQF_SCN_ABBA, "iterations", 100000, 100000 },
+	{ WQF_SCN_ABBA, "race_window_us", 20, 20 },
+	{ WQF_SCN_LEAK, "senders", 1, 64 },
+	{ WQF_SCN_LEAK, "buffers", 4, 1000 },
+	{ WQF_SCN_LEAK, "fault_write_at", 1, 1 },
+	{ WQF_SCN_LEAK, "retry_delay_ms", 60000, 60000 },
+};
+
+/* The largest case of each scenario (@large) or a small one (its baseline). */
 static void bench_abort_case(struct wqf_args *r, u32 scn, u32 variant, bool large)
 {
+	unsigned int i;
+
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
 	r->scenario = scn;
 	r->variant = variant;
 	r->stall_timeout_ms = BENCH_ABORT_STALL_MS;
-	switch (scn) {
-	case WQF_SCN_STARVE:
-		r->starve.queue = WQF_QUEUE_UNBOUND;
-		r->starve.max_active = variant == WQF_STARVE_THROTTLE ? 16 : 512;
-		r->starve.requests = large ? 100000 : 16;
-		break;
-	case WQF_SCN_LOCKCB:
+	if (scn == WQF_SCN_LOCKCB || scn == WQF_SCN_ABBA)
 		r->flags = WQF_RUN_NO_LOCKDEP;
-		r->lockcb.path = WQF_LOCKCB_FLUSH;
-		r->lockcb.sessions = large ? 100000 : 16;
-		r->lockcb.closers = r->lockcb.sessions / 2;
-		r->lockcb.bystanders = large ? 10000 : 4;
-		break;
-	case WQF_SCN_MUX:
-		r->mux.threads = large ? 256 : 2;
-		r->mux.resources = 1;
-		r->mux.max_mux = 1;
-		r->mux.window_us = 100000;
-		break;
-	case WQF_SCN_ABBA:
-		r->flags = WQF_RUN_NO_LOCKDEP;
-		r->abba.mode = WQF_ABBA_RACE;
-		r->abba.clients = large ? 64 : 2;
-		r->abba.iterations = 100000;
-		r->abba.race_window_us = 20;
-		break;
-	default:
-		r->leak.senders = large ? 64 : 1;
-		r->leak.buffers = large ? 1000 : 4;
-		r->leak.fault_write_at = 1;
-		r->leak.retry_delay_ms = 60000;
-		break;
-	}
+	for (i = 0; i < ARRAY_SIZE(bench_abort_knobs); i++)
+		if (bench_abort_knobs[i].scn == scn)
+			WARN_ON_ONCE(wqf_args_set(r, bench_abort_knobs[i].name,
+						  large ? bench_abort_knobs[i].large :
+						  bench_abort_knobs[i].small));
+	/* The throttle must stay below max_active: the kernel's default. */
+	if (scn == WQF_SCN_STARVE && variant == WQF_STARVE_THROTTLE)
+		WARN_ON_ONCE(wqf_args_set(r, "max_active", 16));
 }
 
 static void bench_abort(struct wqf_args *r)
@@ -202,12 +208,21 @@ static int bench_starve(struct wqf_args *r, u32 variant, u32 n, u32 shares,
 	r->scenario = WQF_SCN_STARVE;
 	r->variant = variant;
 	r->stall_timeout_ms = stall_ms;
-	r->starve.queue = WQF_QUEUE_UNBOUND;
-	r->starve.max_active = max_active;
-	r->starve.requests = n;
-	r->starve.shares = shares;
-	r->starve.cached = cached;
+	if (wqf_args_set(r, "queue", WQF_QUEUE_UNBOUND) ||
+	    wqf_args_set(r, "max_active", max_active) ||
+	    wqf_args_set(r, "requests", n) || wqf_args_set(r, "shares", shares) ||
+	    wqf_args_set(r, "cached", cached))
+		return -ENOENT;
 	return wqf_run_scenario(r, NULL);
+}
+
+/* Result @name of run @r (0 if the scenario has none by that name). */
+static s64 bench_get(const struct wqf_args *r, const char *name)
+{
+	s64 v = 0;
+
+	WARN_ON_ONCE(wqf_args_get(r, name, &v));
+	return v;
 }
 
 static int __init wqf_bench_init(void)
@@ -222,9 +237,9 @@ static int __init wqf_bench_init(void)
 		requests, max_active, stall_ms, big, rounds);
 	for (i = 0; i < rounds; i++) {
 		if (!bench_starve(r, WQF_STARVE_BUGGY, 16, 0, 0))
-			pr_info("verdict round=%u verdict=%s verdict_us=%llu parked_ms=%u stall_us=%u\n",
+			pr_info("verdict round=%u verdict=%s verdict_us=%llu parked_ms=%lld stall_us=%u\n",
 				i, wqf_verdict_name(r->verdict), r->verdict_us,
-				r->starve.oldest_parked_ms, stall_ms * 1000);
+				bench_get(r, "oldest_parked_ms"), stall_ms * 1000);
 	}
 	for (i = 0; i < rounds; i++) {
 		if (!bench_starve(r, WQF_STARVE_THROTTLE, requests, 0, 0))
@@ -243,9 +258,9 @@ static int __init wqf_bench_init(void)
 				i, wqf_verdict_name(r->verdict), r->elapsed_us, requests);
 	}
 	if (!bench_starve(r, WQF_STARVE_THROTTLE, big, 0, 0))
-		pr_info("big verdict=%s elapsed_us=%llu requests=%u mem_bytes=%llu\n",
+		pr_info("big verdict=%s elapsed_us=%llu requests=%u mem_bytes=%lld\n",
 			wqf_verdict_name(r->verdict), r->elapsed_us, big,
-			r->starve.mem_bytes);
+			bench_get(r, "mem_bytes"));
 	if (abort_cases)
 		bench_abort(r);
 	pr_info("end\n");

@@ -13,7 +13,14 @@
 
 #include "wqfault.h"
 
-static s64 wqf_field_get(const struct wqf_field *f, const void *p)
+/**
+ * wqf_field_get() - the value of a number, enum or flags field
+ * @f: the field
+ * @p: the struct it is a field of
+ *
+ * Return: the value (0 for a string field).
+ */
+s64 wqf_field_get(const struct wqf_field *f, const void *p)
 {
 	const void *at = p + f->offset;
 
@@ -29,7 +36,13 @@ static s64 wqf_field_get(const struct wqf_field *f, const void *p)
 	}
 }
 
-static void wqf_field_set(const struct wqf_field *f, void *p, s64 v)
+/**
+ * wqf_field_set() - set a number, enum or flags field (no range check)
+ * @f: the field
+ * @p: the struct it is a field of
+ * @v: the value, truncated to the field's width
+ */
+void wqf_field_set(const struct wqf_field *f, void *p, s64 v)
 {
 	void *at = p + f->offset;
 
@@ -45,6 +58,24 @@ static void wqf_field_set(const struct wqf_field *f, void *p, s64 v)
 	default:
 		*(u32 *)at = v;
 	}
+}
+
+/**
+ * wqf_field_find() - a field of a table, by its name
+ * @f: the table
+ * @n: its entries
+ * @name: the field's name
+ *
+ * Return: the field, or NULL if the table has none by that name.
+ */
+const struct wqf_field *wqf_field_find(const struct wqf_field *f, u32 n, const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(f[i].name, name))
+			return &f[i];
+	return NULL;
 }
 
 static bool wqf_field_named(const struct wqf_field *f, u32 i)

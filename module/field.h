@@ -101,6 +101,9 @@ struct wqf_field {
 	  .count = sizeof_field(_st, _m) / sizeof_field(_st, _m[0]),	\
 	  .type = WQF_FIELD_STRING, .flags = WQF_FIELD_OUT, .help = (_help) }
 
+s64 wqf_field_get(const struct wqf_field *f, const void *p);
+void wqf_field_set(const struct wqf_field *f, void *p, s64 v);
+const struct wqf_field *wqf_field_find(const struct wqf_field *f, u32 n, const char *name);
 int wqf_fields_check(const char *scn, const struct wqf_field *f, u32 n,
 		     void *p, size_t size);
 int wqf_fields_print(char *buf, size_t len, const struct wqf_field *f, u32 n,
@@ -109,9 +112,14 @@ int wqf_fields_sane(const char *scn, const struct wqf_field *f, u32 n, size_t si
 void wqf_field_info_fill(struct wqf_field_info *info, const struct wqf_field *f);
 const struct wqf_field *wqf_common_fields(u32 *n);
 
-/* The fields and payload of a built-in scenario whose struct is wqf_args.@_m. */
-#define WQF_SCENARIO_PAYLOAD(_m, _fields)				\
+/*
+ * The fields and payload of a scenario whose payload is struct @_st; @_last
+ * is the last member of the payload as it first shipped: userspace passing
+ * less is refused, a payload between that and sizeof(@_st) is zero-extended
+ * (fields added since read 0: their defaults).
+ */
+#define WQF_SCENARIO_PAYLOAD(_st, _fields, _last)			\
 	.fields = (_fields), .nr_fields = ARRAY_SIZE(_fields),		\
-	.payload_size = sizeof_field(struct wqf_args, _m)
+	.payload_size = sizeof(_st), .payload_min = offsetofend(_st, _last)
 
 #endif /* _WQFAULT_FIELD_H */

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/err.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -88,6 +89,83 @@ const struct wqf_field *wqf_common_fields(u32 *n)
 	return wqf_run_fields;
 }
 EXPORT_SYMBOL_GPL(wqf_common_fields);
+
+/**
+ * wqf_args_field() - a field of a run, by its name, as userspace finds it
+ * @args: the run; @args->scenario picks the scenario's table
+ * @name: a header field's name, or one of the scenario's fields
+ * @field: set to the field's declaration
+ *
+ * For in-kernel callers (the KUnit suites) that fill and read runs without
+ * the scenario's payload struct. The scenario's module must stay loaded
+ * while the caller uses the result.
+ *
+ * Return: where the field is in @args, ERR_PTR(-ENOENT) if neither table
+ * has @name, or the error of wqf_scenario_get().
+ */
+void *wqf_args_field(const struct wqf_args *args, const char *name,
+		     const struct wqf_field **field)
+{
+	const struct wqf_scenario *scn;
+
+	*field = wqf_field_find(wqf_run_fields, ARRAY_SIZE(wqf_run_fields), name);
+	if (*field)
+		return (u8 *)args + (*field)->offset;
+	scn = wqf_scenario_get(args->scenario);
+	if (IS_ERR(scn))
+		return ERR_CAST(scn);
+	*field = wqf_field_find(scn->fields, scn->nr_fields, name);
+	wqf_scenario_put(scn);
+	if (!*field)
+		return ERR_PTR(-ENOENT);
+	return (u8 *)args->data + (*field)->offset;
+}
+EXPORT_SYMBOL_GPL(wqf_args_field);
+
+/**
+ * wqf_args_get() - read a number, enum or flags field of a run by its name
+ * @args: the run
+ * @name: the field's name
+ * @v: set to its value
+ *
+ * Return: 0, -EINVAL for a string field, or the error of wqf_args_field().
+ */
+int wqf_args_get(const struct wqf_args *args, const char *name, s64 *v)
+{
+	const struct wqf_field *f;
+	void *at = wqf_args_field(args, name, &f);
+
+	if (IS_ERR(at))
+		return PTR_ERR(at);
+	if (f->type == WQF_FIELD_STRING)
+		return -EINVAL;
+	*v = wqf_field_get(f, at - f->offset);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(wqf_args_get);
+
+/**
+ * wqf_args_set() - set a number, enum or flags field of a run by its name
+ * (no range check: the run checks it)
+ * @args: the run
+ * @name: the field's name
+ * @v: the value
+ *
+ * Return: 0, -EINVAL for a string field, or the error of wqf_args_field().
+ */
+int wqf_args_set(struct wqf_args *args, const char *name, s64 v)
+{
+	const struct wqf_field *f;
+	void *at = wqf_args_field(args, name, &f);
+
+	if (IS_ERR(at))
+		return PTR_ERR(at);
+	if (f->type == WQF_FIELD_STRING)
+		return -EINVAL;
+	wqf_field_set(f, at - f->offset, v);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(wqf_args_set);
 
 static atomic_t wqf_nr_runs = ATOMIC_INIT(0);
 /* Every run in progress, for wqf_release_all(). */

@@ -53,6 +53,33 @@
 #include "lock_ops.h"
 #include "wqfault.h"
 
+/*
+ * The payload of WQF_SCN_ABBA: knobs, then results. Userspace finds
+ * each field by name through WQF_IOC_FIELD_INFO, which publishes
+ * abba_fields below (Documentation/knobs.rst); add new fields at the end.
+ */
+struct wqf_abba {
+	u32 mode;
+	u32 clients;
+	u32 resource;
+	u32 lock;
+	u32 race_window_us;
+	u32 iterations;
+	u32 completed;
+	u32 cycles;
+	u32 timed_out;
+	u32 diag_cycle;
+	u32 diag_resource;
+	u32 diag_iteration;
+	u32 diag_client;
+	u32 diag_client_pid;
+	u32 diag_redir;
+	u32 diag_redir_pid;
+	u32 diag_waiter_pid;
+	u32 pad;
+	u64 first_cycle_us;
+};
+
 #define ABBA_MAX_CLIENTS	64
 #define ABBA_MAX_ITERATIONS	100000
 #define ABBA_MAX_WINDOW_US	100000
@@ -558,7 +585,7 @@ static int abba_run(struct wqf_ctx *ctx)
 	if (!ab)
 		return -ENOMEM;
 	ab->ctx = ctx;
-	ab->k = &args->abba;
+	ab->k = wqf_args_payload(args);
 	ab->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
 	init_completion(&ab->go);
 
@@ -584,7 +611,7 @@ static int abba_bad(const char *what, u32 val)
 /* What the field table cannot say: knobs bounded or derived by others. */
 static int abba_validate(struct wqf_args *args)
 {
-	struct wqf_abba *k = &args->abba;
+	struct wqf_abba *k = wqf_args_payload(args);
 
 	if (!k->iterations)
 		k->iterations = k->mode == WQF_ABBA_RACE ? 1000 : 1;
@@ -606,10 +633,6 @@ static const char * const abba_lock_names[] = {
 #define R(...)		WQF_RESULT(struct wqf_abba, __VA_ARGS__)
 #define U32		WQF_FIELD_U32
 #define DIAG		WQF_FIELD_DIAG
-
-/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
-static_assert(sizeof(struct wqf_abba) == 80);
-static_assert(offsetof(struct wqf_abba, first_cycle_us) % 8 == 0);
 
 static const struct wqf_field abba_fields[] = {
 	K_ENUM(mode, abba_modes, WQF_ABBA_TRIGGER,
@@ -646,7 +669,7 @@ const struct wqf_scenario wqf_scn_abba = {
 	.variants = abba_variants,
 	.nr_variants = ARRAY_SIZE(abba_variants),
 	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
-	WQF_SCENARIO_PAYLOAD(abba, abba_fields),
+	WQF_SCENARIO_PAYLOAD(struct wqf_abba, abba_fields, first_cycle_us),
 	.validate = abba_validate,
 	.run = abba_run,
 };

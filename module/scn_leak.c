@@ -57,6 +57,40 @@
 #include "wqfault.h"
 #include "trace.h"
 
+/* Leaked entry names the run reports. */
+#define LEAK_NAMES	4
+
+/*
+ * The payload of WQF_SCN_LEAK: knobs, then results. Userspace finds
+ * each field by name through WQF_IOC_FIELD_INFO, which publishes
+ * leak_fields below (Documentation/knobs.rst); add new fields at the end.
+ */
+struct wqf_leak {
+	u32 senders;
+	u32 buffers;
+	u32 retry_delay_ms;
+	u32 close_retries;
+	u32 close_backoff_us;
+	u32 fault_write_at;
+	u32 fault_close;
+	u32 fault_connect;
+	u32 opened;
+	u32 written;
+	u32 write_faults;
+	u32 connect_faults;
+	u32 close_attempts;
+	u32 close_faults;
+	u32 torn_down;
+	u32 retries;
+	u32 retries_ok;
+	u32 retries_busy;
+	u32 sites;
+	u32 sites_failed;
+	u32 leaked;
+	u32 pad;
+	char leaked_names[LEAK_NAMES][WQF_NAME_LEN];
+};
+
 #define LEAK_MAX_SENDERS	64
 #define LEAK_MAX_BUFFERS	1000
 #define LEAK_MAX_RETRY_DELAY_MS	60000
@@ -491,7 +525,7 @@ static void leak_results(struct leak *lk)
 	for (i = 0; i < k->senders; i++) {
 		if (!leak_find_locked(lk, lk->senders[i].name))
 			continue;
-		if (k->leaked < WQF_LEAK_NAMES)
+		if (k->leaked < LEAK_NAMES)
 			strscpy(k->leaked_names[k->leaked], lk->senders[i].name,
 				sizeof(k->leaked_names[0]));
 		k->leaked++;
@@ -509,7 +543,7 @@ static int leak_run(struct wqf_ctx *ctx)
 	if (!lk)
 		return -ENOMEM;
 	lk->ctx = ctx;
-	lk->k = &args->leak;
+	lk->k = wqf_args_payload(args);
 	lk->fixed = args->variant == WQF_LEAK_FIXED;
 	lk->attempts = lk->fixed ? 1 + lk->k->close_retries : 1;
 	lk->nr_sites = 1 + lk->k->buffers + lk->attempts + 1;
@@ -545,7 +579,7 @@ static int leak_bad(const char *what, u32 val)
 /* What the field table cannot say: knobs bounded by others. */
 static int leak_validate(struct wqf_args *args)
 {
-	struct wqf_leak *k = &args->leak;
+	struct wqf_leak *k = wqf_args_payload(args);
 
 	if (k->fault_write_at > k->buffers)
 		return leak_bad("fault_write_at (above buffers)", k->fault_write_at);
@@ -557,9 +591,6 @@ static int leak_validate(struct wqf_args *args)
 #define K(...)		WQF_KNOB(struct wqf_leak, __VA_ARGS__)
 #define R(...)		WQF_RESULT(struct wqf_leak, __VA_ARGS__)
 #define U32		WQF_FIELD_U32
-
-/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
-static_assert(sizeof(struct wqf_leak) == 152);
 
 static const struct wqf_field leak_fields[] = {
 	K(senders, U32, 0, 1, LEAK_MAX_SENDERS, 1, NULL,
@@ -603,7 +634,7 @@ const struct wqf_scenario wqf_scn_leak = {
 	.variants = leak_variants,
 	.nr_variants = ARRAY_SIZE(leak_variants),
 	.flags = WQF_RUN_FAULT_ATTR | WQF_RUN_HANG,
-	WQF_SCENARIO_PAYLOAD(leak, leak_fields),
+	WQF_SCENARIO_PAYLOAD(struct wqf_leak, leak_fields, leaked_names),
 	.validate = leak_validate,
 	.run = leak_run,
 };

@@ -41,6 +41,32 @@
 #include "lock_ops.h"
 #include "wqfault.h"
 
+/*
+ * The payload of WQF_SCN_LOCKCB: knobs, then results. Userspace finds
+ * each field by name through WQF_IOC_FIELD_INFO, which publishes
+ * lockcb_fields below (Documentation/knobs.rst); add new fields at the end.
+ */
+struct wqf_lockcb {
+	u32 lock;
+	u32 path;
+	u32 sessions;
+	u32 expired;
+	u32 idle_ms;
+	u32 bystanders;
+	u32 closers;
+	u32 completed;
+	u32 double_completions;
+	u32 lost;
+	u32 bystanders_run;
+	u32 diag_session;
+	u32 diag_holder_pid;
+	u32 diag_waiter_pid;
+	u32 diag_recursive;
+	u32 pad;
+	u64 bystander_max_delay_us;
+	u64 bystander_mean_delay_us;
+};
+
 #define LOCKCB_MAX_SESSIONS	100000
 #define LOCKCB_MAX_BYSTANDERS	10000
 #define LOCKCB_MAX_IDLE_MS	60000
@@ -457,7 +483,7 @@ static int lockcb_run(struct wqf_ctx *ctx)
 	if (!lk)
 		return -ENOMEM;
 	lk->ctx = ctx;
-	lk->k = &args->lockcb;
+	lk->k = wqf_args_payload(args);
 	lk->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
 	key = &lockcb_lock_keys[args->variant][lk->k->lock];
 	kname = lockcb_lock_names[args->variant];
@@ -485,7 +511,7 @@ static int lockcb_bad(const char *what, u32 val)
 /* What the field table cannot say: knobs bounded or derived by others. */
 static int lockcb_validate(struct wqf_args *args)
 {
-	struct wqf_lockcb *k = &args->lockcb;
+	struct wqf_lockcb *k = wqf_args_payload(args);
 
 	if (k->path == WQF_LOCKCB_FLUSH && k->lock == WQF_LOCK_SPINLOCK)
 		return lockcb_bad("path flush with a spinlock (flushing sleeps)",
@@ -504,10 +530,6 @@ static int lockcb_validate(struct wqf_args *args)
 #define U32		WQF_FIELD_U32
 #define U64		WQF_FIELD_U64
 #define DIAG		WQF_FIELD_DIAG
-
-/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
-static_assert(sizeof(struct wqf_lockcb) == 80);
-static_assert(offsetof(struct wqf_lockcb, bystander_max_delay_us) % 8 == 0);
 
 static const struct wqf_field lockcb_fields[] = {
 	WQF_KNOB_ENUM(struct wqf_lockcb, lock, wqf_lock_names, WQF_LOCK_MUTEX,
@@ -539,7 +561,9 @@ static const struct wqf_field lockcb_fields[] = {
 /* A session never completed, or completed twice. */
 static bool lockcb_leaked(const struct wqf_args *args)
 {
-	return args->lockcb.lost || args->lockcb.double_completions;
+	const struct wqf_lockcb *k = (const void *)args->data;
+
+	return k->lost || k->double_completions;
 }
 
 const struct wqf_scenario wqf_scn_lockcb = {
@@ -549,7 +573,7 @@ const struct wqf_scenario wqf_scn_lockcb = {
 	.variants = lockcb_variants,
 	.nr_variants = ARRAY_SIZE(lockcb_variants),
 	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
-	WQF_SCENARIO_PAYLOAD(lockcb, lockcb_fields),
+	WQF_SCENARIO_PAYLOAD(struct wqf_lockcb, lockcb_fields, bystander_mean_delay_us),
 	.validate = lockcb_validate,
 	.run = lockcb_run,
 	.leaked = lockcb_leaked,

@@ -46,6 +46,40 @@
 #include "fault.h"
 #include "wqfault.h"
 
+/*
+ * The payload of WQF_SCN_MUX: knobs, then results. Userspace finds
+ * each field by name through WQF_IOC_FIELD_INFO, which publishes
+ * mux_fields below (Documentation/knobs.rst); add new fields at the end.
+ */
+struct wqf_mux {
+	u32 max_mux;
+	u32 threads;
+	u32 resources;
+	u32 window_us;
+	u32 credits;
+	u32 credits_needed;
+	u32 completed;
+	u32 writebacks;
+	u32 logoffs;
+	u32 timed_out;
+	u32 credit_waits;
+	u32 backoffs;
+	u32 max_credits_in_use;
+	u32 unreleased;
+	s32 diag_credit_thread;
+	u32 diag_credit_pid;
+	u32 diag_credit_waits;
+	s32 diag_resource;
+	s32 diag_resource_thread;
+	u32 diag_resource_pid;
+	u32 diag_resource_waits;
+	u32 diag_cycle;
+	u32 diag_credits_free;
+	u32 diag_credits_held;
+	u32 diag_credit_waiters;
+	u32 diag_resource_waiters;
+};
+
 #define MUX_MAX_CREDITS		256
 #define MUX_MAX_THREADS		256
 #define MUX_MAX_WINDOW_US	1000000
@@ -573,7 +607,7 @@ static void mux_results(struct mux *mx)
 static int mux_run(struct wqf_ctx *ctx)
 {
 	struct wqf_args *args = ctx->args;
-	struct wqf_mux *k = &args->mux;
+	struct wqf_mux *k = wqf_args_payload(args);
 	struct mux *mx;
 	int ret;
 
@@ -610,7 +644,7 @@ static int mux_bad(const char *what, u32 val)
 /* What the field table cannot say: knobs bounded or derived by others. */
 static int mux_validate(struct wqf_args *args)
 {
-	struct wqf_mux *k = &args->mux;
+	struct wqf_mux *k = wqf_args_payload(args);
 
 	if (k->resources >= k->threads)
 		return mux_bad("resources (must be below threads)", k->resources);
@@ -635,9 +669,6 @@ static int mux_validate(struct wqf_args *args)
 #define U32		WQF_FIELD_U32
 #define S32		WQF_FIELD_S32
 #define DIAG		WQF_FIELD_DIAG
-
-/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
-static_assert(sizeof(struct wqf_mux) == 104);
 
 static const struct wqf_field mux_fields[] = {
 	K(max_mux, U32, 0, 1, MUX_MAX_CREDITS, 1, NULL,
@@ -676,7 +707,9 @@ static const struct wqf_field mux_fields[] = {
 /* A credit or a resource still taken at the end. */
 static bool mux_leaked(const struct wqf_args *args)
 {
-	return args->mux.unreleased;
+	const struct wqf_mux *k = (const void *)args->data;
+
+	return k->unreleased;
 }
 
 const struct wqf_scenario wqf_scn_mux = {
@@ -686,7 +719,7 @@ const struct wqf_scenario wqf_scn_mux = {
 	.variants = mux_variants,
 	.nr_variants = ARRAY_SIZE(mux_variants),
 	.flags = WQF_RUN_HANG,
-	WQF_SCENARIO_PAYLOAD(mux, mux_fields),
+	WQF_SCENARIO_PAYLOAD(struct wqf_mux, mux_fields, diag_resource_waiters),
 	.validate = mux_validate,
 	.run = mux_run,
 	.leaked = mux_leaked,

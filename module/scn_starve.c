@@ -31,6 +31,41 @@
 #include "wqfault.h"
 #include "trace.h"
 
+/*
+ * The payload of WQF_SCN_STARVE: knobs, then results. Userspace finds
+ * each field by name through WQF_IOC_FIELD_INFO, which publishes
+ * starve_fields below (Documentation/knobs.rst); add new fields at the end.
+ */
+struct wqf_starve {
+	u32 queue;
+	u32 queue_flags;
+	u32 max_active;
+	u32 requests;
+	u32 shares;
+	u32 cached;
+	u32 throttle;
+	u32 connect_delay_us;
+	u32 placement;
+	s32 cpu;
+	u32 connect_placement;
+	s32 connect_cpu;
+	u32 completed;
+	u32 hits;
+	u32 misses;
+	u32 timed_out;
+	u32 connects;
+	u32 max_in_flight;
+	u32 diag_waiting;
+	u32 diag_parked_connects;
+	u32 diag_parked_requests;
+	s32 diag_cpu;
+	s32 diag_node;
+	u32 diag_congested;
+	u32 confirm;
+	u32 oldest_parked_ms;
+	u64 mem_bytes;
+};
+
 #define STARVE_MAX_REQUESTS	1000000
 #define STARVE_MAX_DELAY_US	1000000
 /* The largest CPU number any kernel has (x86 MAXSMP); pinning checks online. */
@@ -609,7 +644,7 @@ static int starve_run(struct wqf_ctx *ctx)
 	if (!st)
 		return -ENOMEM;
 	st->ctx = ctx;
-	st->k = &args->starve;
+	st->k = wqf_args_payload(args);
 	spin_lock_init(&st->lock);
 	INIT_LIST_HEAD(&st->parked);
 	init_completion(&st->gate);
@@ -677,7 +712,7 @@ static bool starve_cpu_ok(s32 cpu)
 /* What the field table cannot say: knobs bounded or derived by others. */
 static int starve_validate(struct wqf_args *args)
 {
-	struct wqf_starve *k = &args->starve;
+	struct wqf_starve *k = wqf_args_payload(args);
 
 	if (!k->max_active)
 		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
@@ -729,10 +764,6 @@ static const char * const starve_connect_placements[] = {
 #define U32		WQF_FIELD_U32
 #define S32		WQF_FIELD_S32
 #define DIAG		WQF_FIELD_DIAG
-
-/* The payload's layout, as userspace knows it (uapi.rst, knobs.rst). */
-static_assert(sizeof(struct wqf_starve) == 112);
-static_assert(offsetof(struct wqf_starve, mem_bytes) % 8 == 0);
 
 static const struct wqf_field starve_fields[] = {
 	K_ENUM(queue, starve_queues, WQF_QUEUE_UNBOUND,
@@ -787,7 +818,7 @@ const struct wqf_scenario wqf_scn_starve = {
 	.variants = starve_variants,
 	.nr_variants = ARRAY_SIZE(starve_variants),
 	.flags = WQF_RUN_CONFIRM | WQF_RUN_HANG,
-	WQF_SCENARIO_PAYLOAD(starve, starve_fields),
+	WQF_SCENARIO_PAYLOAD(struct wqf_starve, starve_fields, mem_bytes),
 	.validate = starve_validate,
 	.run = starve_run,
 };

@@ -51,12 +51,8 @@
  * @payload_size: the payload's size as userspace gave it
  * @pad: zero
  * @payload: the user pointer to the payload
- * @starve: payload of WQF_SCN_STARVE
- * @lockcb: payload of WQF_SCN_LOCKCB
- * @leak: payload of WQF_SCN_LEAK
- * @mux: payload of WQF_SCN_MUX
- * @abba: payload of WQF_SCN_ABBA
- * @data: the payload of any scenario (wqf_scenario.payload_size bytes)
+ * @data: the scenario's payload (wqf_scenario.payload_size bytes; its
+ *        struct is the scenario's own, see wqf_args_payload())
  */
 struct wqf_args {
 	__u32 size;
@@ -72,15 +68,19 @@ struct wqf_args {
 	__u32 payload_size;
 	__u32 pad;
 	__aligned_u64 payload;
-	union {
-		struct wqf_starve starve;
-		struct wqf_lockcb lockcb;
-		struct wqf_leak leak;
-		struct wqf_mux mux;
-		struct wqf_abba abba;
-		u8 data[WQF_PAYLOAD_MAX];
-	} __aligned(8);
+	u8 data[WQF_PAYLOAD_MAX] __aligned(8);
 };
+
+/**
+ * wqf_args_payload() - the scenario's payload of a run
+ * @args: the run
+ *
+ * Return: @args->data, which a scenario reads as its own payload struct.
+ */
+static inline void *wqf_args_payload(struct wqf_args *args)
+{
+	return args->data;
+}
 
 /*
  * enum wqf_ctx_state - the verdict and an abort race for a run: whichever
@@ -233,6 +233,10 @@ u32 wqf_ctx_wait_parties(struct wqf_ctx *ctx);
 void wqf_owner_init(struct wqf_owner *owner);
 void wqf_owner_abort(struct wqf_owner *owner, const void *files);
 int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner);
+void *wqf_args_field(const struct wqf_args *args, const char *name,
+		     const struct wqf_field **field);
+int wqf_args_get(const struct wqf_args *args, const char *name, s64 *v);
+int wqf_args_set(struct wqf_args *args, const char *name, s64 v);
 int wqf_runs_in_progress(void);
 void wqf_complete_all(struct wqf_ctx *ctx, struct completion *done);
 bool wqf_hang_hold(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq);

@@ -27,7 +27,7 @@
 
 #include "kselftest_harness.h"
 #include <linux/wqfault.h>
-#include "runbuf.h"
+#include "fields.h"
 
 #define WQF_DEV		"/dev/wqfault"
 #define FZ_MAX_THREADS	16
@@ -116,35 +116,35 @@ static void fz_template(struct fz_thread *t, struct wqf_runbuf *run)
 	case WQF_SCN_STARVE:
 		run->flags = 0;
 		run->variant = fz_below(t, 3);
-		run->starve.max_active = 2 + fz_below(t, 6);
-		run->starve.requests = 1 + fz_below(t, 32);
+		WQF_SET(run, max_active, 2 + fz_below(t, 6));
+		WQF_SET(run, requests, 1 + fz_below(t, 32));
 		break;
 	case WQF_SCN_LOCKCB:
 		run->variant = fz_below(t, 2);
-		run->lockcb.sessions = 1 + fz_below(t, 32);
-		run->lockcb.closers = fz_below(t, run->lockcb.sessions + 1);
-		run->lockcb.bystanders = fz_below(t, 4);
+		WQF_SET(run, sessions, 1 + fz_below(t, 32));
+		WQF_SET(run, closers, fz_below(t, WQF_GET(run, sessions) + 1));
+		WQF_SET(run, bystanders, fz_below(t, 4));
 		break;
 	case WQF_SCN_LEAK:
 		run->flags = 0;
 		run->variant = fz_below(t, 2);
-		run->leak.senders = 1 + fz_below(t, 4);
-		run->leak.buffers = 1 + fz_below(t, 4);
-		run->leak.retry_delay_ms = fz_below(t, 5);
-		run->leak.fault_close = fz_below(t, 3);
+		WQF_SET(run, senders, 1 + fz_below(t, 4));
+		WQF_SET(run, buffers, 1 + fz_below(t, 4));
+		WQF_SET(run, retry_delay_ms, fz_below(t, 5));
+		WQF_SET(run, fault_close, fz_below(t, 3));
 		break;
 	case WQF_SCN_MUX:
 		run->flags = 0;
 		run->variant = fz_below(t, 4);
-		run->mux.threads = 2 + fz_below(t, 6);
-		run->mux.resources = 1;
-		run->mux.max_mux = 1 + fz_below(t, 4);
+		WQF_SET(run, threads, 2 + fz_below(t, 6));
+		WQF_SET(run, resources, 1);
+		WQF_SET(run, max_mux, 1 + fz_below(t, 4));
 		break;
 	default:
 		run->variant = fz_below(t, 2);
-		run->abba.mode = fz_below(t, 2);
-		run->abba.clients = 1 + fz_below(t, 4);
-		run->abba.iterations = 1 + fz_below(t, 20);
+		WQF_SET(run, mode, fz_below(t, 2));
+		WQF_SET(run, clients, 1 + fz_below(t, 4));
+		WQF_SET(run, iterations, 1 + fz_below(t, 20));
 		break;
 	}
 }
@@ -157,10 +157,14 @@ static void fz_mutate(struct fz_thread *t, struct wqf_runbuf *run)
 
 	for (i = 0; i < n; i++)
 		w[fz_below(t, sizeof(*run) / 4)] = fz_value(t);
-	/* Keep the counts that size allocations modest: a 512 MiB guest. */
-	if (run->starve.requests > 100000 || run->starve.shares > 100000) {
-		run->starve.requests = 0;
-		run->starve.shares = 0;
+	/*
+	 * Keep the counts that size allocations modest: a 512 MiB guest. The
+	 * scenario may be a mutated one; only starve has these knobs.
+	 */
+	if (run->scenario == WQF_SCN_STARVE &&
+	    (WQF_GET(run, requests) > 100000 || WQF_GET(run, shares) > 100000)) {
+		WQF_SET(run, requests, 0);
+		WQF_SET(run, shares, 0);
 	}
 	/*
 	 * Lockdep reports once per boot and its reports are checked in boots
@@ -252,6 +256,7 @@ static void fz_one(struct fz_thread *t)
 	} u;
 	unsigned long cmd = fz_cmd(t);
 	size_t len = sizeof(struct wqf_run), plen;
+	const struct wqf_tab *tab;
 	int fd = t->fds[fz_below(t, FZ_FDS)], ret, err, idx;
 	void *arg;
 
@@ -263,7 +268,8 @@ static void fz_one(struct fz_thread *t)
 		 * The payload at the start of the mapped buffer: its own size,
 		 * sometimes longer (a non-zero tail, now and then) or shorter.
 		 */
-		plen = wqf_runbuf_payload_size(u.run.scenario);
+		tab = wqf_tab_of(fd, u.run.scenario);
+		plen = tab ? tab->info.payload_size : sizeof(u.run.data);
 		if (!fz_below(t, 8))
 			plen = fz_below(t, FZ_PAYLOAD);
 		memset(t->page, 0, FZ_PAYLOAD);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A run as the selftests, the fuzzer and torture build it: the fields of
- * the UAPI header struct wqf_run, by the same names and at the same
- * offsets (asserted below), followed by every built-in scenario's struct.
- * wqf_runbuf_ioctl() points the header at the payload and runs it.
+ * A run as wqfault's programs build it: the fields of the UAPI header
+ * struct wqf_run, by the same names and at the same offsets (asserted
+ * below), followed by room for any scenario's payload. fields.h sets and
+ * reads the payload's fields by name; wqf_runbuf_ioctl() runs it.
  */
 #ifndef WQFAULT_RUNBUF_H
 #define WQFAULT_RUNBUF_H
@@ -29,14 +29,8 @@ struct wqf_runbuf {
 	__u32 payload_size;
 	__u32 pad;
 	__aligned_u64 payload;
-	union {
-		struct wqf_starve starve;
-		struct wqf_lockcb lockcb;
-		struct wqf_leak leak;
-		struct wqf_mux mux;
-		struct wqf_abba abba;
-		unsigned char data[512];
-	};
+	/* The payload (8-aligned): laid out as WQF_IOC_FIELD_INFO says. */
+	unsigned char data[512];
 };
 
 /* The same fields at the same places as the UAPI header. */
@@ -67,35 +61,5 @@ static_assert(offsetof(struct wqf_runbuf, pad) ==
 static_assert(offsetof(struct wqf_runbuf, payload) ==
 	      offsetof(struct wqf_run, payload), "payload");
 static_assert(offsetof(struct wqf_runbuf, data) == sizeof(struct wqf_run), "header");
-
-/* sizeof() of the built-in scenario's struct, or of the whole union. */
-static inline __u32 wqf_runbuf_payload_size(__u32 scenario)
-{
-	switch (scenario) {
-	case WQF_SCN_STARVE:
-		return sizeof(struct wqf_starve);
-	case WQF_SCN_LOCKCB:
-		return sizeof(struct wqf_lockcb);
-	case WQF_SCN_LEAK:
-		return sizeof(struct wqf_leak);
-	case WQF_SCN_MUX:
-		return sizeof(struct wqf_mux);
-	case WQF_SCN_ABBA:
-		return sizeof(struct wqf_abba);
-	}
-	return sizeof(((struct wqf_runbuf *)0)->data);
-}
-
-/*
- * WQF_IOC_RUN on @r: the header's pointer to @r's own payload, and its
- * size, unless the caller set one (a test of the size protocol).
- */
-static inline int wqf_runbuf_ioctl(int fd, struct wqf_runbuf *r)
-{
-	r->payload = (uintptr_t)r->data;
-	if (!r->payload_size)
-		r->payload_size = wqf_runbuf_payload_size(r->scenario);
-	return ioctl(fd, WQF_IOC_RUN, r);
-}
 
 #endif /* WQFAULT_RUNBUF_H */

@@ -33,7 +33,7 @@
 #include <linux/wqfault.h>
 
 #include "cli.h"
-#include "runbuf.h"
+#include "fields.h"
 
 #define TT_MAX_WORKERS	16
 #define TT_SCNS		6	/* indexed by enum wqf_scenario_id */
@@ -97,90 +97,81 @@ static unsigned int tt_range(uint64_t *s, unsigned int lo, unsigned int hi)
  */
 static unsigned int tt_case(uint64_t *s, struct wqf_runbuf *r)
 {
-	unsigned int need;
+	unsigned int a, b, c;
 
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(struct wqf_run);
 	r->scenario = tt_range(s, WQF_SCN_STARVE, WQF_SCN_LEAK);
 	switch (r->scenario) {
-	case WQF_SCN_STARVE: {
-		struct wqf_starve *k = &r->starve;
-
+	case WQF_SCN_STARVE:
 		/* Unbound, placed locally: DEADLOCK exactly if R >= W. */
 		r->variant = tt_range(s, 0, 2);
 		r->stall_timeout_ms = 100;
-		k->queue = WQF_QUEUE_UNBOUND;
-		k->max_active = tt_range(s, r->variant == WQF_STARVE_THROTTLE ? 2 : 1, 8);
-		k->requests = tt_range(s, 1, 24);
+		a = tt_range(s, r->variant == WQF_STARVE_THROTTLE ? 2 : 1, 8);
+		b = tt_range(s, 1, 24);
+		WQF_SET(r, queue, WQF_QUEUE_UNBOUND);
+		WQF_SET(r, max_active, a);
+		WQF_SET(r, requests, b);
 		if (r->variant != WQF_STARVE_BUGGY)
 			return WQF_VERDICT_COMPLETED;
-		return k->requests >= k->max_active ? WQF_VERDICT_DEADLOCK :
-						      WQF_VERDICT_COMPLETED;
-	}
-	case WQF_SCN_LOCKCB: {
-		struct wqf_lockcb *k = &r->lockcb;
-
+		return b >= a ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
+	case WQF_SCN_LOCKCB:
 		r->variant = tt_range(s, 0, 1);
 		r->flags = WQF_RUN_NO_LOCKDEP;
 		r->stall_timeout_ms = 100;
-		k->lock = tt_range(s, WQF_LOCK_MUTEX, WQF_LOCK_RWSEM);
-		k->path = k->lock == WQF_LOCK_SPINLOCK ? WQF_LOCKCB_DIRECT :
-							 tt_range(s, 0, 1);
-		k->sessions = tt_range(s, 1, 32);
-		k->closers = tt_range(s, 0, k->sessions / 2);
-		k->bystanders = tt_range(s, 0, 4);
+		a = tt_range(s, WQF_LOCK_MUTEX, WQF_LOCK_RWSEM);
+		b = tt_range(s, 1, 32);
+		WQF_SET(r, lock, a);
+		WQF_SET(r, path, a == WQF_LOCK_SPINLOCK ? WQF_LOCKCB_DIRECT : tt_range(s, 0, 1));
+		WQF_SET(r, sessions, b);
+		WQF_SET(r, closers, tt_range(s, 0, b / 2));
+		WQF_SET(r, bystanders, tt_range(s, 0, 4));
 		return r->variant == WQF_LOCKCB_BUGGY ? WQF_VERDICT_DEADLOCK :
 							WQF_VERDICT_COMPLETED;
-	}
-	case WQF_SCN_LEAK: {
-		struct wqf_leak *k = &r->leak;
-
+	case WQF_SCN_LEAK:
 		/* A forced close failure: the buggy sender leaks its entry. */
 		r->variant = tt_range(s, 0, 1);
-		k->senders = tt_range(s, 1, 4);
-		k->buffers = tt_range(s, 1, 4);
-		k->fault_write_at = tt_range(s, 1, k->buffers);
-		k->fault_close = 1;
-		k->retry_delay_ms = 1;
-		k->close_retries = 2;
-		k->close_backoff_us = 10;
+		b = tt_range(s, 1, 4);
+		WQF_SET(r, senders, tt_range(s, 1, 4));
+		WQF_SET(r, buffers, b);
+		WQF_SET(r, fault_write_at, tt_range(s, 1, b));
+		WQF_SET(r, fault_close, 1);
+		WQF_SET(r, retry_delay_ms, 1);
+		WQF_SET(r, close_retries, 2);
+		WQF_SET(r, close_backoff_us, 10);
 		return r->variant == WQF_LEAK_BUGGY ? WQF_VERDICT_LEAKED :
 						      WQF_VERDICT_COMPLETED;
-	}
-	case WQF_SCN_MUX: {
-		struct wqf_mux *k = &r->mux;
-
+	case WQF_SCN_MUX:
 		/*
 		 * A long window: the writer waits for every logoff thread to
 		 * arrive (or the window), so a busy host keeps the order.
 		 */
 		r->variant = tt_range(s, 0, 3);
 		r->stall_timeout_ms = 1000;
-		k->threads = tt_range(s, 2, 6);
-		k->resources = tt_range(s, 1, k->threads - 1);
-		k->max_mux = tt_range(s, 1, 4);
-		k->window_us = 500000;
-		need = k->threads - k->resources + 1;
+		a = tt_range(s, 2, 6);
+		b = tt_range(s, 1, a - 1);
+		c = tt_range(s, 1, 4);
+		WQF_SET(r, threads, a);
+		WQF_SET(r, resources, b);
+		WQF_SET(r, max_mux, c);
+		WQF_SET(r, window_us, 500000);
 		if (r->variant != WQF_MUX_BUGGY)
 			return WQF_VERDICT_COMPLETED;
-		return k->max_mux < need ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
-	}
+		/* The logoff threads and one writer need a credit at once. */
+		return c < a - b + 1 ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED;
 	case WQF_SCN_ABBA:
-	default: {
-		struct wqf_abba *k = &r->abba;
-
+	default:
 		/* Trigger mode on one resource: the handshake closes the cycle. */
 		r->variant = tt_range(s, 0, 1);
 		r->flags = WQF_RUN_NO_LOCKDEP;
 		r->stall_timeout_ms = 300;
-		k->mode = WQF_ABBA_TRIGGER;
-		k->resource = WQF_ABBA_SAME;
-		k->lock = tt_range(s, 0, 1) ? WQF_LOCK_RWSEM : WQF_LOCK_MUTEX;
-		k->clients = 2;
-		k->iterations = r->variant == WQF_ABBA_BUGGY ? 1 : tt_range(s, 1, 50);
+		WQF_SET(r, mode, WQF_ABBA_TRIGGER);
+		WQF_SET(r, resource, WQF_ABBA_SAME);
+		WQF_SET(r, lock, tt_range(s, 0, 1) ? WQF_LOCK_RWSEM : WQF_LOCK_MUTEX);
+		WQF_SET(r, clients, 2);
+		WQF_SET(r, iterations, r->variant == WQF_ABBA_BUGGY ? 1 : tt_range(s, 1, 50));
 		return r->variant == WQF_ABBA_BUGGY ? WQF_VERDICT_DEADLOCK :
 						      WQF_VERDICT_COMPLETED;
-	}
 	}
 }
 
@@ -245,8 +236,8 @@ static void tt_one(uint64_t *s, struct tt_stats *st)
 	 * lock here.
 	 */
 	if (action == TT_HANG && r->run.scenario == WQF_SCN_LOCKCB &&
-	    r->run.lockcb.lock == WQF_LOCK_SPINLOCK)
-		r->run.lockcb.lock = WQF_LOCK_MUTEX;
+	    WQF_GET(&r->run, lock) == WQF_LOCK_SPINLOCK)
+		WQF_SET(&r->run, lock, WQF_LOCK_MUTEX);
 	if (action == TT_HANG) {
 		r->run.flags |= WQF_RUN_HANG;
 		r->run.hang.hang_ms = tt_range(s, 1000, 2000);
@@ -537,6 +528,14 @@ int cmd_torture(int argc, char **argv, const char *dev)
 		free(w);
 		return 1;
 	}
+	/* The workers set fields by name: the tables, loaded once, before them. */
+	for (i = WQF_SCN_STARVE; i <= WQF_SCN_LEAK; i++)
+		if (!wqf_tab_of(holder, i)) {
+			fprintf(stderr, "torture: scenario %d: %s\n", i, strerror(errno));
+			close(holder);
+			free(w);
+			return 1;
+		}
 	t0 = tt_now_us();
 	tt_deadline_us = t0 + duration * 1000000ULL;
 	rm_seed = seed * 31 + 7;

@@ -18,7 +18,7 @@
 #include <linux/wqfault.h>
 
 #include "cli.h"
-#include "runbuf.h"
+#include "fields.h"
 
 static const char *dev_path = "/dev/wqfault";
 
@@ -73,22 +73,13 @@ static int cmd_release(int fd)
 /* Fill @info for scenario @name; returns 0, or 1 with a message. */
 static int find_scenario(int fd, const char *name, struct wqf_scenario_info *info)
 {
-	unsigned int i;
+	int ret = wqf_scenario_find(fd, name, 0, info);
 
-	for (i = 0;; i++) {
-		memset(info, 0, sizeof(*info));
-		info->size = sizeof(*info);
-		info->index = i;
-		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, info))
-			break;
-		if (!strcmp(info->name, name))
-			return 0;
-	}
-	if (errno != ENOENT)
-		fprintf(stderr, "wqfault: scenario info: %s\n", strerror(errno));
-	else
+	if (ret == -ENOENT)
 		fprintf(stderr, "wqfault: unknown scenario '%s' (see: wqfault list)\n", name);
-	return 1;
+	else if (ret)
+		fprintf(stderr, "wqfault: scenario info: %s\n", strerror(-ret));
+	return !!ret;
 }
 
 static int cmd_list(int fd)
@@ -119,112 +110,22 @@ static int cmd_list(int fd)
  * type, range, default, unit and help come from WQF_IOC_FIELD_INFO; the
  * CLI parses, prints and documents them without knowing any scenario.
  */
-#define CLI_MAX_FIELDS	64
-
-struct scn_tab {
-	struct wqf_scenario_info info;
-	struct wqf_field_info f[CLI_MAX_FIELDS];	/* the scenario's */
-	struct wqf_field_info c[CLI_MAX_FIELDS];	/* every run's */
-	unsigned int nr_c;
-};
-
-static int field_info(int fd, __u32 scn, __u32 index, struct wqf_field_info *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->size = sizeof(*f);
-	f->scenario = scn;
-	f->index = index;
-	return ioctl(fd, WQF_IOC_FIELD_INFO, f);
-}
-
 /* Load scenario @name's tables into @t; 0, or 1 with a message. */
-static int load_tab(int fd, const char *name, struct scn_tab *t)
+static int load_tab(int fd, const char *name, struct wqf_tab *t)
 {
-	unsigned int j;
+	struct wqf_scenario_info info;
+	int ret;
 
-	memset(t, 0, sizeof(*t));
-	if (find_scenario(fd, name, &t->info))
+	if (find_scenario(fd, name, &info))
 		return 1;
-	if (t->info.payload_size > sizeof(((struct wqf_runbuf *)0)->data)) {
-		fprintf(stderr, "wqfault: %s: a %u-byte payload, this CLI takes %zu\n", name,
-			t->info.payload_size, sizeof(((struct wqf_runbuf *)0)->data));
-		return 1;
-	}
-	if (t->info.nr_fields > CLI_MAX_FIELDS) {
-		fprintf(stderr, "wqfault: %s: %u fields, this CLI takes %d\n", name,
-			t->info.nr_fields, CLI_MAX_FIELDS);
-		return 1;
-	}
-	for (j = 0; j < t->info.nr_fields; j++)
-		if (field_info(fd, t->info.id, j, &t->f[j])) {
-			fprintf(stderr, "wqfault: field info: %s\n", strerror(errno));
-			return 1;
-		}
-	for (j = 0; j < CLI_MAX_FIELDS && !field_info(fd, 0, j, &t->c[j]); j++)
-		;
-	t->nr_c = j;
-	return 0;
-}
-
-/* Where field @f of @t lives in @run. */
-static void *field_at(const struct scn_tab *t, const struct wqf_field_info *f,
-		      const struct wqf_runbuf *run)
-{
-	bool common = f >= t->c && f < t->c + CLI_MAX_FIELDS;
-
-	return (char *)run + (common ? 0 : offsetof(struct wqf_runbuf, data)) + f->offset;
-}
-
-static long long field_get(const struct scn_tab *t, const struct wqf_field_info *f,
-			   const struct wqf_runbuf *run)
-{
-	const void *at = field_at(t, f, run);
-	__u64 u64;
-	__u32 u32;
-
-	if (f->width == 8) {
-		memcpy(&u64, at, 8);
-		return (long long)u64;
-	}
-	memcpy(&u32, at, 4);
-	return f->type == WQF_FIELD_S32 ? (long long)(__s32)u32 : (long long)u32;
-}
-
-static void field_set(const struct scn_tab *t, const struct wqf_field_info *f,
-		      struct wqf_runbuf *run, long long v)
-{
-	void *at = field_at(t, f, run);
-	__u64 u64 = v;
-	__u32 u32 = v;
-
-	if (f->width == 8)
-		memcpy(at, &u64, 8);
-	else
-		memcpy(at, &u32, 4);
-}
-
-/* Field @i of @t, the run's own first, then the scenario's; NULL past them. */
-static const struct wqf_field_info *field_nth(const struct scn_tab *t, unsigned int i)
-{
-	if (i < t->nr_c)
-		return &t->c[i];
-	i -= t->nr_c;
-	return i < t->info.nr_fields ? &t->f[i] : NULL;
-}
-
-/* A run of @t with every knob at the module's default. */
-static void run_defaults(const struct scn_tab *t, struct wqf_runbuf *run)
-{
-	unsigned int fi;
-	const struct wqf_field_info *f;
-
-	memset(run, 0, sizeof(*run));
-	run->size = sizeof(struct wqf_run);
-	run->scenario = t->info.id;
-	run->payload_size = t->info.payload_size;
-	for (fi = 0; (f = field_nth(t, fi)); fi++)
-		if (f->flags & WQF_FIELD_IN)
-			field_set(t, f, run, f->def);
+	ret = wqf_tab_load(fd, &info, t);
+	if (ret == -E2BIG)
+		fprintf(stderr, "wqfault: %s: %u fields, %u-byte payload; the CLI takes %d, %zu\n",
+			name, info.nr_fields, info.payload_size, WQF_TAB_MAX_FIELDS,
+			sizeof(((struct wqf_runbuf *)0)->data));
+	else if (ret)
+		fprintf(stderr, "wqfault: field info: %s\n", strerror(-ret));
+	return !!ret;
 }
 
 /* The option spelling of a field name: '-' for '_'. */
@@ -369,7 +270,7 @@ static int parse_value(const struct wqf_field_info *f, const char *val, bool che
  * to @run: 1 applied, 0 not a field option, -1 a bad value (message
  * printed). @check: refuse values outside the field's range.
  */
-static int field_opt(const struct scn_tab *t, struct wqf_runbuf *run, const char *a,
+static int field_opt(const struct wqf_tab *t, struct wqf_runbuf *run, const char *a,
 		     bool check)
 {
 	unsigned int fi;
@@ -384,16 +285,16 @@ static int field_opt(const struct scn_tab *t, struct wqf_runbuf *run, const char
 	eq = strchr(w, '=');
 	n = eq ? (size_t)(eq - w) : strlen(w);
 	/* A flag bit on its own: --hang, --highpri, --no-lockdep */
-	for (fi = 0; (f = field_nth(t, fi)); fi++) {
+	for (fi = 0; (f = wqf_tab_nth(t, fi)); fi++) {
 		if (eq || !(f->flags & WQF_FIELD_IN) || f->type != WQF_FIELD_FLAGS)
 			continue;
 		bit = name_index(f, w, n);
 		if (bit >= 0) {
-			field_set(t, f, run, field_get(t, f, run) | (1LL << bit));
+			wqf_tab_set(t, f, run, wqf_tab_get(t, f, run) | (1LL << bit));
 			return 1;
 		}
 	}
-	for (fi = 0; (f = field_nth(t, fi)); fi++) {
+	for (fi = 0; (f = wqf_tab_nth(t, fi)); fi++) {
 		if (!(f->flags & WQF_FIELD_IN) || !opt_is(w, n, f))
 			continue;
 		if (!eq) {
@@ -402,7 +303,7 @@ static int field_opt(const struct scn_tab *t, struct wqf_runbuf *run, const char
 		}
 		if (parse_value(f, eq + 1, check, &v))
 			return -1;
-		field_set(t, f, run, v);
+		wqf_tab_set(t, f, run, v);
 		return 1;
 	}
 	return 0;
@@ -447,7 +348,7 @@ static void print_usage(FILE *f)
 }
 
 /* `wqfault run SCENARIO --help`: the knobs, from the module's table. */
-static void print_knobs(const struct scn_tab *t)
+static void print_knobs(const struct wqf_tab *t)
 {
 	unsigned int fi;
 	const struct wqf_field_info *f;
@@ -460,7 +361,7 @@ static void print_knobs(const struct scn_tab *t)
 	for (v = 0; v < t->info.nr_variants && v < WQF_MAX_VARIANTS; v++)
 		printf(" %s", t->info.variants[v]);
 	printf("\nknobs (from the module's field table):\n");
-	for (fi = 0; (f = field_nth(t, fi)); fi++) {
+	for (fi = 0; (f = wqf_tab_nth(t, fi)); fi++) {
 		if (!(f->flags & WQF_FIELD_IN))
 			continue;
 		opt_name(o, sizeof(o), f->name);
@@ -472,7 +373,7 @@ static void print_knobs(const struct scn_tab *t)
 				if (!f->names[i][0])
 					continue;
 				if (f->type == WQF_FIELD_FLAGS && f >= t->c &&
-				    f < t->c + CLI_MAX_FIELDS &&
+				    f < t->c + WQF_TAB_MAX_FIELDS &&
 				    !((t->info.flags | WQF_RUN_DRY_RUN) & (1U << i)))
 					continue;
 				n += snprintf(arg + n, sizeof(arg) - n, "%s%s",
@@ -512,11 +413,11 @@ static void json_str(const char *s, size_t max)
 	putchar('"');
 }
 
-static void json_field(const struct scn_tab *t, const struct wqf_field_info *f,
+static void json_field(const struct wqf_tab *t, const struct wqf_field_info *f,
 		       const struct wqf_runbuf *run)
 {
-	const char *at = field_at(t, f, run);
-	long long v = f->type == WQF_FIELD_STRING ? 0 : field_get(t, f, run);
+	const char *at = wqf_tab_at(t, f, run);
+	long long v = wqf_tab_get(t, f, run);
 	unsigned int i, n = 0;
 
 	printf(",\"%s\":", f->name);
@@ -543,7 +444,7 @@ static void json_field(const struct scn_tab *t, const struct wqf_field_info *f,
 	}
 }
 
-static void print_json(const struct scn_tab *t, const struct wqf_runbuf *run,
+static void print_json(const struct wqf_tab *t, const struct wqf_runbuf *run,
 		       const char *variant)
 {
 	unsigned int fi;
@@ -553,17 +454,17 @@ static void print_json(const struct scn_tab *t, const struct wqf_runbuf *run,
 	json_str(t->info.name, WQF_NAME_LEN);
 	printf(",\"variant\":");
 	json_str(variant, WQF_NAME_LEN);
-	for (fi = 0; (f = field_nth(t, fi)); fi++)
+	for (fi = 0; (f = wqf_tab_nth(t, fi)); fi++)
 		json_field(t, f, run);
 	printf("}\n");
 }
 
 /* One field as "value unit" for people. */
-static void human_value(char *buf, size_t len, const struct scn_tab *t,
+static void human_value(char *buf, size_t len, const struct wqf_tab *t,
 			const struct wqf_field_info *f, const struct wqf_runbuf *run)
 {
-	const char *at = field_at(t, f, run);
-	long long v = f->type == WQF_FIELD_STRING ? 0 : field_get(t, f, run);
+	const char *at = wqf_tab_at(t, f, run);
+	long long v = wqf_tab_get(t, f, run);
 	size_t n = 0;
 	unsigned int i;
 
@@ -600,7 +501,7 @@ static void human_value(char *buf, size_t len, const struct scn_tab *t,
  * row per result with its help; results that mean something only at a
  * stall (WQF_FIELD_DIAG) under "diagnosis", at a DEADLOCK only.
  */
-static void print_human(const struct scn_tab *t, const struct wqf_runbuf *run,
+static void print_human(const struct wqf_tab *t, const struct wqf_runbuf *run,
 			const char *variant)
 {
 	unsigned int fi;
@@ -612,8 +513,8 @@ static void print_human(const struct scn_tab *t, const struct wqf_runbuf *run,
 	printf("%s %s: %s after %.1f ms (run %llu, cleanup done at %.1f ms)\n",
 	       t->info.name, variant, verdict_name(run->verdict), run->verdict_us / 1000.0,
 	       (unsigned long long)run->run_id, run->elapsed_us / 1000.0);
-	for (fi = 0; (f = field_nth(t, fi)); fi++)
-		if (!strcmp(f->name, "hang_end") && field_get(t, f, run) != WQF_HANG_NOT_HELD) {
+	for (fi = 0; (f = wqf_tab_nth(t, fi)); fi++)
+		if (!strcmp(f->name, "hang_end") && wqf_tab_get(t, f, run) != WQF_HANG_NOT_HELD) {
 			human_value(val, sizeof(val), t, f, run);
 			printf("  hang mode: held %u ms after the verdict, ended by %s\n",
 			       run->hang.held_ms, val);
@@ -717,7 +618,7 @@ struct run_opts {
  * Fill @o for a run of @t from @argv: the knobs at their defaults, then
  * each option. 0, 2 on a usage error (message printed), or 3 after --help.
  */
-static int parse_run(const struct scn_tab *t, int argc, char **argv,
+static int parse_run(const struct wqf_tab *t, int argc, char **argv,
 		     struct run_opts *o)
 {
 	const char *s;
@@ -725,7 +626,7 @@ static int parse_run(const struct scn_tab *t, int argc, char **argv,
 
 	memset(o, 0, sizeof(*o));
 	o->repeat = 1;
-	run_defaults(t, &o->run);
+	wqf_tab_defaults(t, &o->run);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -809,7 +710,7 @@ static int fail_nth_done(int nfd)
 	return n > 0 && strtol(buf, NULL, 10) == 0;
 }
 
-static int do_run(int fd, struct run_opts *o, const struct scn_tab *t)
+static int do_run(int fd, struct run_opts *o, const struct wqf_tab *t)
 {
 	long long i;
 	int rc = 0;
@@ -855,7 +756,7 @@ static int do_run(int fd, struct run_opts *o, const struct scn_tab *t)
 
 static int cmd_run(int argc, char **argv)
 {
-	struct scn_tab *t;
+	struct wqf_tab *t;
 	struct run_opts o;
 	int i, fd, rc;
 
@@ -940,7 +841,7 @@ static int sweep_range(const char *a, struct sweep_axis *ax)
 	return 1;
 }
 
-static int sweep_cell_run(int fd, const struct scn_tab *t, char **fixed,
+static int sweep_cell_run(int fd, const struct wqf_tab *t, char **fixed,
 			  int nfixed, const struct sweep_axis *axes, int naxes,
 			  struct sweep_cell *c, const char *vname)
 {
@@ -1016,7 +917,7 @@ static int cmd_sweep(int argc, char **argv)
 	struct sweep_axis axes[SWEEP_MAX_AXES];
 	char *fixed[48], vlist[256] = "", *save, *v;
 	struct sweep_cell *cells = NULL;
-	struct scn_tab *t = NULL;
+	struct wqf_tab *t = NULL;
 	int i, r, naxes = 0, nfixed = 0, nvar = 0, fd = -1, rc = 0;
 	const char *term = getenv("TERM");
 	/* a live counter on a terminal; else a line per tenth of the grid */
@@ -1163,13 +1064,21 @@ static void row_f(const char *label, double a, double b)
 	printf("%-34s %-18.1f %-18.1f\n", label, a, b);
 }
 
+static unsigned int demo_get(const struct wqf_tab *t, const struct wqf_runbuf *run,
+			     const char *name)
+{
+	const struct wqf_field_info *f = wqf_tab_field(t, name);
+
+	return f ? wqf_tab_get(t, f, run) : 0;
+}
+
 /* starve buggy and throttled under the same load, side by side. */
 static int cmd_demo(int argc, char **argv)
 {
 	const char *names[2] = { "buggy", "throttle" };
 	struct wqf_runbuf res[2];
 	struct run_opts o;
-	struct scn_tab *t;
+	struct wqf_tab *t;
 	int fd, i, rc;
 
 	for (i = 0; i < argc; i++)
@@ -1195,33 +1104,38 @@ static int cmd_demo(int argc, char **argv)
 		}
 	}
 	close(fd);
-	free(t);
-	if (rc)
+	if (rc) {
+		free(t);
 		return rc == 3 ? 0 : rc;
+	}
+/* Field @_f of the demo's run @_i. */
+#define D(_i, _f) demo_get(t, &res[_i], #_f)
 	printf("starve: %u requests, queue %s, max_active %u, %u shares (%u cached)\n\n",
-	       res[0].starve.requests,
-	       res[0].starve.queue == WQF_QUEUE_PERCPU ? "percpu" :
-	       res[0].starve.queue == WQF_QUEUE_ORDERED ? "ordered" : "unbound",
-	       res[0].starve.max_active, res[0].starve.shares, res[0].starve.cached);
+	       D(0, requests),
+	       D(0, queue) == WQF_QUEUE_PERCPU ? "percpu" :
+	       D(0, queue) == WQF_QUEUE_ORDERED ? "ordered" : "unbound",
+	       D(0, max_active), D(0, shares), D(0, cached));
 	printf("%-34s %-18s %-18s\n", "", "buggy", "throttle");
 	row_s("verdict", verdict_name(res[0].verdict), verdict_name(res[1].verdict));
-	row_u("requests in flight at most", res[0].starve.max_in_flight,
-	      res[1].starve.max_in_flight);
-	row_u("requests completed", res[0].starve.completed, res[1].starve.completed);
-	row_u("connect items run", res[0].starve.connects, res[1].starve.connects);
-	row_u("slots held by waiting requests", res[0].starve.diag_waiting,
-	      res[1].starve.diag_waiting);
-	row_u("connects parked (inactive)", res[0].starve.diag_parked_connects,
-	      res[1].starve.diag_parked_connects);
-	row_u("requests parked (inactive)", res[0].starve.diag_parked_requests,
-	      res[1].starve.diag_parked_requests);
+	row_u("requests in flight at most", D(0, max_in_flight),
+	      D(1, max_in_flight));
+	row_u("requests completed", D(0, completed), D(1, completed));
+	row_u("connect items run", D(0, connects), D(1, connects));
+	row_u("slots held by waiting requests", D(0, diag_waiting),
+	      D(1, diag_waiting));
+	row_u("connects parked (inactive)", D(0, diag_parked_connects),
+	      D(1, diag_parked_connects));
+	row_u("requests parked (inactive)", D(0, diag_parked_requests),
+	      D(1, diag_parked_requests));
 	row_f("time to verdict (ms)", res[0].verdict_us / 1000.0,
 	      res[1].verdict_us / 1000.0);
 	printf("\nbuggy: every slot is held by a request waiting for a connect item that\n"
 	       "the kernel keeps parked behind them; throttle keeps %u slot(s) free.\n",
-	       res[1].starve.max_active - res[1].starve.throttle);
+	       D(1, max_active) - D(1, throttle));
+	free(t);
 	return res[0].verdict == WQF_VERDICT_DEADLOCK &&
 	       res[1].verdict == WQF_VERDICT_COMPLETED ? 0 : 1;
+#undef D
 }
 
 /* A field's range and default as the reference prints them. */
@@ -1296,7 +1210,7 @@ static void knob_table(const char *scn, const struct wqf_field_info *fs, unsigne
  */
 static int cmd_knobs(int fd)
 {
-	struct scn_tab *t = malloc(sizeof(*t));
+	struct wqf_tab *t = malloc(sizeof(*t));
 	struct wqf_scenario_info info;
 	unsigned int i, v;
 

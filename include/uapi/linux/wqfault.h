@@ -8,8 +8,12 @@
  * bytes is refused with E2BIG) and writes back at most the size userspace
  * gave. A run is a common header (struct wqf_run) that points to the
  * scenario's own struct (its payload), read the same way with its own
- * size, so each scenario's struct grows at its tail on its own. Command
- * numbers and enum values are append-only.
+ * size, so each scenario's struct grows at its tail on its own. This
+ * header does not declare the payloads: the module publishes each one's
+ * size (WQF_IOC_SCENARIO_INFO) and every field's name, offset, type,
+ * range and default (WQF_IOC_FIELD_INFO), and userspace sets and reads
+ * fields by name. A field, once published, keeps its offset: new fields
+ * go at a payload's end. Command numbers and enum values are append-only.
  *
  * ABI 2 (this header) replaced ABI 1's _IO() commands and its struct
  * wqf_run, which held every scenario's struct one after the other: an ABI
@@ -186,8 +190,8 @@ enum wqf_field_type {
  *         scenario 0: until ENOENT)
  * @type: (out) enum wqf_field_type
  * @flags: (out) WQF_FIELD_* bits
- * @offset: (out) byte offset of the field in the scenario's struct
- *          (struct wqf_starve, ...), or in struct wqf_run for scenario 0
+ * @offset: (out) byte offset of the field in the scenario's payload, or
+ *          in struct wqf_run for scenario 0
  * @width: (out) bytes of one element
  * @count: (out) elements (1 but for arrays of strings)
  * @nr_names: (out) entries used in @names (enums and flags)
@@ -224,7 +228,7 @@ struct wqf_field_info {
 /**
  * enum wqf_starve_variant - variants of WQF_SCN_STARVE
  * @WQF_STARVE_BUGGY: the client queues every request at once
- * @WQF_STARVE_THROTTLE: at most wqf_starve.throttle requests in flight
+ * @WQF_STARVE_THROTTLE: at most the throttle knob requests in flight
  * @WQF_STARVE_SEPARATE_QUEUE: connect items go to a queue of their own
  */
 enum wqf_starve_variant {
@@ -255,7 +259,7 @@ enum wqf_queue_kind {
 /**
  * enum wqf_placement - where the client queues its requests
  * @WQF_PLACE_LOCAL: queue_work(): the CPU the client runs on
- * @WQF_PLACE_PIN: queue_work_on(wqf_starve.cpu) for every request
+ * @WQF_PLACE_PIN: queue_work_on() to the cpu knob for every request
  * @WQF_PLACE_SPREAD: queue_work_on() round-robin over online CPUs
  */
 enum wqf_placement {
@@ -276,76 +280,6 @@ enum wqf_confirm {
 	WQF_CONFIRM_CLEARED = 1,
 	WQF_CONFIRM_NOT_CLEARED = 2,
 	WQF_CONFIRM_UNSUPPORTED = 3,
-};
-
-/**
- * struct wqf_starve - knobs and results of WQF_SCN_STARVE
- * @queue: (in) enum wqf_queue_kind
- * @queue_flags: (in) WQF_QF_* bits
- * @max_active: (in) the queue's max_active, 1 to 512 (ordered: 0 or 1)
- * @requests: (in) requests the client sends, 1 to 1,000,000
- * @shares: (in) distinct shares the requests name (request i names share
- *          i % @shares); 0 means one share per request
- * @cached: (in) shares already in the referral cache: the last @cached
- *          shares, so requests naming shares @shares - @cached and above
- *          hit and need no connect, and the first requests miss
- * @throttle: (in) requests in flight at most, throttle variant only;
- *            0 means @max_active - 1; must be below @max_active
- * @connect_delay_us: (in) how long a connect item works, 0 to 1,000,000
- * @placement: (in) enum wqf_placement
- * @cpu: (in) the CPU for WQF_PLACE_PIN
- * @connect_placement: (in) WQF_PLACE_LOCAL: a request queues its connect
- *                     with queue_work() (its own CPU); WQF_PLACE_PIN:
- *                     queue_work_on(@connect_cpu)
- * @connect_cpu: (in) the CPU for connects with WQF_PLACE_PIN
- * @completed: (out) requests that got their share and finished
- * @hits: (out) requests that found their share in the cache
- * @misses: (out) requests that had to wait for a connect
- * @timed_out: (out) requests whose own wait bound expired
- * @connects: (out) connect items that ran
- * @max_in_flight: (out) most requests queued and not finished at once
- * @diag_waiting: (out) at the stall: requests holding a slot, waiting
- * @diag_parked_connects: (out) at the stall: connect items the kernel
- *                        holds inactive (WORK_STRUCT_INACTIVE), never run
- * @diag_parked_requests: (out) at the stall: request items held inactive
- * @diag_cpu: (out) at the stall: CPU whose max_active accounting starved
- *            (per-CPU queues), or -1
- * @diag_node: (out) at the stall: NUMA node of the starved accounting
- * @diag_congested: (out) workqueue_congested() at the stall, 0 or 1
- * @confirm: (out) enum wqf_confirm
- * @oldest_parked_ms: (out) age of the oldest parked connect when the
- *                    starvation watchdog fired
- * @mem_bytes: (out) memory the run allocated for its requests, shares and
- *             bookkeeping, in bytes
- */
-struct wqf_starve {
-	__u32 queue;
-	__u32 queue_flags;
-	__u32 max_active;
-	__u32 requests;
-	__u32 shares;
-	__u32 cached;
-	__u32 throttle;
-	__u32 connect_delay_us;
-	__u32 placement;
-	__s32 cpu;
-	__u32 connect_placement;
-	__s32 connect_cpu;
-	__u32 completed;
-	__u32 hits;
-	__u32 misses;
-	__u32 timed_out;
-	__u32 connects;
-	__u32 max_in_flight;
-	__u32 diag_waiting;
-	__u32 diag_parked_connects;
-	__u32 diag_parked_requests;
-	__s32 diag_cpu;
-	__s32 diag_node;
-	__u32 diag_congested;
-	__u32 confirm;
-	__u32 oldest_parked_ms;
-	__u64 mem_bytes;
 };
 
 /**
@@ -384,58 +318,11 @@ enum wqf_lockcb_path {
 };
 
 /**
- * struct wqf_lockcb - knobs and results of WQF_SCN_LOCKCB
- * @lock: (in) enum wqf_lock_kind
- * @path: (in) enum wqf_lockcb_path
- * @sessions: (in) sessions in the table, 1 to 100,000
- * @expired: (in) sessions past their idle deadline when the scanner runs
- *           (the first ones); 0 means all
- * @idle_ms: (in) idle timeout: the scanner is a delayed work item that
- *           runs this long after the start, 0 to 60,000
- * @bystanders: (in) unrelated work items queued on the scanner's
- *              (ordered) service queue when it starts, 0 to 10,000
- * @closers: (in) sessions a client also closes while the scanner runs
- *           (the first ones), racing it for the completion, 0 to @sessions
- * @completed: (out) sessions whose completion ran to its end
- * @double_completions: (out) sessions whose completion was called twice
- * @lost: (out) expired or closed sessions whose completion was never called
- * @bystanders_run: (out) bystander items that ran
- * @diag_session: (out) at the deadlock: the session whose completion
- *                could not get the lock
- * @diag_holder_pid: (out) at the deadlock: pid of the task holding it
- * @diag_waiter_pid: (out) at the deadlock: pid of the task waiting for it
- * @diag_recursive: (out) 1 if holder and waiter are the same task
- * @pad: must be zero
- * @bystander_max_delay_us: (out) longest a bystander waited to start
- * @bystander_mean_delay_us: (out) mean wait of the bystanders to start
- */
-struct wqf_lockcb {
-	__u32 lock;
-	__u32 path;
-	__u32 sessions;
-	__u32 expired;
-	__u32 idle_ms;
-	__u32 bystanders;
-	__u32 closers;
-	__u32 completed;
-	__u32 double_completions;
-	__u32 lost;
-	__u32 bystanders_run;
-	__u32 diag_session;
-	__u32 diag_holder_pid;
-	__u32 diag_waiter_pid;
-	__u32 diag_recursive;
-	__u32 pad;
-	__u64 bystander_max_delay_us;
-	__u64 bystander_mean_delay_us;
-};
-
-/**
  * enum wqf_leak_variant - variants of WQF_SCN_LEAK
  * @WQF_LEAK_BUGGY: a sender tries its close once; if the close fails, the
  *                  entry stays in the session table
  * @WQF_LEAK_FIXED: a failed close is retried with backoff
- *                  (wqf_leak.close_retries times); if every attempt fails,
+ *                  (close_retries times); if every attempt fails,
  *                  the entry is torn down anyway
  */
 enum wqf_leak_variant {
@@ -443,80 +330,11 @@ enum wqf_leak_variant {
 	WQF_LEAK_FIXED = 1,
 };
 
-/** define WQF_LEAK_NAMES - leaked entry names reported in wqf_leak */
-#define WQF_LEAK_NAMES		4
-
-/**
- * struct wqf_leak - knobs and results of WQF_SCN_LEAK
- * @senders: (in) sender work items, each with a file of its own, 1 to 64
- * @buffers: (in) buffers each sender writes, 1 to 1,000
- * @retry_delay_ms: (in) a sender that failed queues its retry as a delayed
- *                  work item this long after, 0 to 60,000
- * @close_retries: (in) fixed variant: close attempts after the first one,
- *                 1 to 16; 0 means 3. The buggy variant tries once.
- * @close_backoff_us: (in) fixed variant: sleep before the first close
- *                    retry, doubled for each next one, 0 to 100,000;
- *                    0 means 100
- * @fault_write_at: (in) forced fault: every sender's write of buffer
- *                  @fault_write_at (from 1) fails with EIO; 0 means none
- * @fault_close: (in) forced fault: the first @fault_close close attempts
- *               of every sender fail with EIO, 0 to 17
- * @fault_connect: (in) forced fault: the opens of the first
- *                 @fault_connect senders fail with ECONNRESET (their
- *                 retries are not forced to fail), 0 to @senders
- * @opened: (out) entries the senders opened
- * @written: (out) buffers written
- * @write_faults: (out) writes that failed (an injected fault)
- * @connect_faults: (out) opens (senders' and retries') that failed
- * @close_attempts: (out) close attempts, over every sender
- * @close_faults: (out) close attempts that failed
- * @torn_down: (out) fixed variant: entries torn down after every close
- *             attempt failed
- * @retries: (out) retry work items that ran
- * @retries_ok: (out) retries that opened and closed their file
- * @retries_busy: (out) retries refused with EBUSY: the entry was still
- *                open (a sharing violation)
- * @sites: (out) fault sites the run decided before starting (see
- *         Documentation/fault-injection.rst); 0 unless WQF_RUN_FAULT_ATTR
- * @sites_failed: (out) of @sites, those the kernel's fault_attr (its
- *                knobs or the caller's fail-nth) chose to fail
- * @leaked: (out) entries left in the table when the run ended (the run
- *          then removes them)
- * @pad: must be zero
- * @leaked_names: (out) names of the first WQF_LEAK_NAMES leaked entries,
- *                NUL-terminated; unused ones empty
- */
-struct wqf_leak {
-	__u32 senders;
-	__u32 buffers;
-	__u32 retry_delay_ms;
-	__u32 close_retries;
-	__u32 close_backoff_us;
-	__u32 fault_write_at;
-	__u32 fault_close;
-	__u32 fault_connect;
-	__u32 opened;
-	__u32 written;
-	__u32 write_faults;
-	__u32 connect_faults;
-	__u32 close_attempts;
-	__u32 close_faults;
-	__u32 torn_down;
-	__u32 retries;
-	__u32 retries_ok;
-	__u32 retries_busy;
-	__u32 sites;
-	__u32 sites_failed;
-	__u32 leaked;
-	__u32 pad;
-	char leaked_names[WQF_LEAK_NAMES][WQF_NAME_LEN];
-};
-
 /**
  * enum wqf_mux_variant - variants of WQF_SCN_MUX
  * @WQF_MUX_BUGGY: a logoff thread waits for its resource holding a credit
  * @WQF_MUX_RAISE_LIMIT: the pool is raised to the credits needed at once
- *                       (wqf_mux.credits_needed) if @max_mux is below it
+ *                       (credits_needed) if @max_mux is below it
  * @WQF_MUX_RELEASE_BEFORE_WAIT: "release-first": a logoff thread that
  *                               finds its resource held releases its
  *                               credit, waits for the resource, then takes
@@ -541,76 +359,6 @@ enum wqf_mux_wait {
 	WQF_MUX_WAIT_NONE = 0,
 	WQF_MUX_WAIT_CREDIT = 1,
 	WQF_MUX_WAIT_RESOURCE = 2,
-};
-
-/**
- * struct wqf_mux - knobs and results of WQF_SCN_MUX
- * @max_mux: (in) request credits the server grants the client, 1 to 256
- * @threads: (in) redirector threads, 2 to 256: threads 0 to @resources - 1
- *           each hold a profile resource and need a credit to write it
- *           back; the others run logoff, which takes a credit and then
- *           needs resource (thread - @resources) % @resources
- * @resources: (in) profile resources, 1 to @threads - 1
- * @window_us: (in) race window: a writer holds its resource this long at
- *             most before it asks for a credit (it asks sooner once every
- *             logoff thread has taken a credit or queued for one);
- *             0 to 1,000,000 and at most half the stall timeout; 0 is a
- *             free-running race
- * @credits: (out) credits in the pool for the run (raise-limit: at least
- *           @credits_needed)
- * @credits_needed: (out) credits needed at once: logoff threads + 1
- * @completed: (out) threads that finished their path
- * @writebacks: (out) write-back requests carried out
- * @logoffs: (out) logoff requests carried out
- * @timed_out: (out) threads whose own wait expired
- * @credit_waits: (out) threads that had to wait for a credit
- * @backoffs: (out) credits released by logoff threads before waiting for a
- *            resource (release-before-wait)
- * @max_credits_in_use: (out) most credits taken at once
- * @unreleased: (out) credits and resources still taken when the run ended;
- *              always 0 unless the module is broken
- * @diag_credit_thread: (out) at the stall: a thread holding a credit while
- *                      it waits (the lowest such), or -1
- * @diag_credit_pid: (out) its task's pid
- * @diag_credit_waits: (out) enum wqf_mux_wait: what it waits for
- * @diag_resource: (out) the resource it waits for, or -1
- * @diag_resource_thread: (out) the thread holding @diag_resource, or -1
- * @diag_resource_pid: (out) its task's pid
- * @diag_resource_waits: (out) enum wqf_mux_wait: what that holder waits for
- * @diag_cycle: (out) 1 if the two wait for each other: the resource holder
- *              waits for a credit and no credit is free
- * @diag_credits_free: (out) credits free at the stall
- * @diag_credits_held: (out) credits held by threads waiting for a resource
- * @diag_credit_waiters: (out) threads waiting for a credit
- * @diag_resource_waiters: (out) threads waiting for a resource
- */
-struct wqf_mux {
-	__u32 max_mux;
-	__u32 threads;
-	__u32 resources;
-	__u32 window_us;
-	__u32 credits;
-	__u32 credits_needed;
-	__u32 completed;
-	__u32 writebacks;
-	__u32 logoffs;
-	__u32 timed_out;
-	__u32 credit_waits;
-	__u32 backoffs;
-	__u32 max_credits_in_use;
-	__u32 unreleased;
-	__s32 diag_credit_thread;
-	__u32 diag_credit_pid;
-	__u32 diag_credit_waits;
-	__s32 diag_resource;
-	__s32 diag_resource_thread;
-	__u32 diag_resource_pid;
-	__u32 diag_resource_waits;
-	__u32 diag_cycle;
-	__u32 diag_credits_free;
-	__u32 diag_credits_held;
-	__u32 diag_credit_waiters;
-	__u32 diag_resource_waiters;
 };
 
 /**
@@ -649,59 +397,6 @@ enum wqf_abba_mode {
 enum wqf_abba_resource {
 	WQF_ABBA_SAME = 0,
 	WQF_ABBA_DIFFERENT = 1,
-};
-
-/**
- * struct wqf_abba - knobs and results of WQF_SCN_ABBA
- * @mode: (in) enum wqf_abba_mode
- * @clients: (in) clients, 1 to 64; even-numbered ones take the client path
- *           (DFS lock first), odd-numbered ones the redirector path
- *           (connection lock first); client i's partner is client i ^ 1
- * @resource: (in) enum wqf_abba_resource
- * @lock: (in) enum wqf_lock_kind of both locks: WQF_LOCK_MUTEX or
- *        WQF_LOCK_RWSEM (taken for write); not WQF_LOCK_SPINLOCK
- * @race_window_us: (in) delay between a party's two acquisitions, 0 to
- *                  100,000; times @clients, below half the stall timeout
- * @iterations: (in) opens each client makes, 1 to 100,000
- * @completed: (out) opens that got both locks
- * @cycles: (out) opens in which the AB-BA cycle closed: the client path
- *          held the DFS lock and waited for the connection lock, held by a
- *          redirector path waiting for that DFS lock
- * @timed_out: (out) waits for a lock that reached the stall timeout
- * @diag_cycle: (out) 1 if the diagnosis found the cycle, 0 if not
- * @diag_resource: (out) at the first cycle or stall: the resource
- * @diag_iteration: (out) the client path's iteration at that moment
- * @diag_client: (out) the client-path party in the cycle: it holds the
- *               DFS lock and waits for the connection lock
- * @diag_client_pid: (out) its pid
- * @diag_redir: (out) the redirector-path party: it holds the connection
- *              lock and waits for the DFS lock
- * @diag_redir_pid: (out) its pid
- * @diag_waiter_pid: (out) pid of the party whose wait timed out (trigger
- *                   mode) or that found the cycle (race mode)
- * @pad: must be zero
- * @first_cycle_us: (out) from the start of the run to the first cycle
- */
-struct wqf_abba {
-	__u32 mode;
-	__u32 clients;
-	__u32 resource;
-	__u32 lock;
-	__u32 race_window_us;
-	__u32 iterations;
-	__u32 completed;
-	__u32 cycles;
-	__u32 timed_out;
-	__u32 diag_cycle;
-	__u32 diag_resource;
-	__u32 diag_iteration;
-	__u32 diag_client;
-	__u32 diag_client_pid;
-	__u32 diag_redir;
-	__u32 diag_redir_pid;
-	__u32 diag_waiter_pid;
-	__u32 pad;
-	__u64 first_cycle_us;
 };
 
 /**
@@ -771,7 +466,7 @@ struct wqf_hang {
 /**
  * struct wqf_run - one run of a scenario, for WQF_IOC_RUN: the header
  * every scenario shares; the scenario's own knobs and results are in its
- * struct (struct wqf_starve, ...), which @payload points to
+ * payload, which @payload points to (laid out as WQF_IOC_FIELD_INFO says)
  * @size: (in) sizeof(struct wqf_run) as userspace knows it
  * @scenario: (in) enum wqf_scenario_id
  * @variant: (in) index into the scenario's variants
@@ -783,8 +478,8 @@ struct wqf_hang {
  * @elapsed_us: (out) from the start of the run to its end, cleanup done
  * @verdict_us: (out) from the start of the run to the verdict
  * @hang: (in/out) hang mode, with WQF_RUN_HANG in @flags
- * @payload_size: (in) sizeof() of the scenario's struct as userspace knows
- *                it (wqf_scenario_info.payload_size for this module); the
+ * @payload_size: (in) size of the payload as userspace knows it
+ *                (wqf_scenario_info.payload_size for this module); the
  *                kernel reads it with copy_struct_from_user() and writes
  *                back at most this many bytes
  * @pad: must be zero

@@ -30,7 +30,7 @@ struct abba_case {
 };
 
 static void abba_args(struct kunit *test, struct wqf_args *r,
-			const struct abba_case *c)
+		      const struct abba_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);
@@ -177,7 +177,8 @@ static void wqfault_abba_race(struct kunit *test)
 	kunit_info(test, "%lld cycles in %u iterations, %lld opens completed",
 		   WQF_GET(r, cycles), c->iterations, WQF_GET(r, completed));
 	/* Every open either completed or backed off out of a cycle. */
-	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed) + WQF_GET(r, cycles), c->clients * c->iterations);
+	KUNIT_EXPECT_EQ(test, WQF_GET(r, completed) + WQF_GET(r, cycles),
+			c->clients * c->iterations);
 	KUNIT_EXPECT_LE(test, WQF_GET(r, cycles), c->clients / 2 * c->iterations);
 	KUNIT_EXPECT_EQ(test, WQF_GET(r, timed_out), 0);
 	if (c->verdict == COMPLETED) {

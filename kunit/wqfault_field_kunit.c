@@ -24,18 +24,16 @@ struct fk_payload {
 static const char * const fk_kinds[] = { "one", NULL, "three" };
 static const char * const fk_opts[] = { "fast", "slow" };
 
+#define WQF_FIELDS_OF	struct fk_payload
 static const struct wqf_field fk_fields[] = {
-	WQF_KNOB(struct fk_payload, count, WQF_FIELD_U32, 0, 1, 100, 10, NULL, "count"),
-	WQF_KNOB(struct fk_payload, delay, WQF_FIELD_U32, WQF_FIELD_ZERO_DEFAULT,
-		 5, 50, 20, "ms", "delay"),
-	WQF_KNOB_ENUM(struct fk_payload, kind, fk_kinds, 0, "kind"),
-	WQF_KNOB_FLAGS(struct fk_payload, opts, fk_opts, "opts"),
-	WQF_KNOB(struct fk_payload, cpu, WQF_FIELD_S32, WQF_FIELD_AUTO, 1, 7, 0, NULL,
-		 "cpu"),
-	WQF_KNOB(struct fk_payload, bytes, WQF_FIELD_U64, 0, 0, 1ULL << 40, 0, "bytes",
-		 "bytes"),
-	WQF_RESULT(struct fk_payload, result, WQF_FIELD_U32, 0, NULL, "result"),
-	WQF_RESULT_STRINGS(struct fk_payload, names, "names"),
+	WQF_KNOB(count, U32, 0, 1, 100, 10, NULL, "count"),
+	WQF_KNOB(delay, U32, WQF_FIELD_ZERO_DEFAULT, 5, 50, 20, "ms", "delay"),
+	WQF_KNOB_ENUM(kind, fk_kinds, 0, "kind"),
+	WQF_KNOB_FLAGS(opts, fk_opts, "opts"),
+	WQF_KNOB(cpu, S32, WQF_FIELD_AUTO, 1, 7, 0, NULL, "cpu"),
+	WQF_KNOB(bytes, U64, 0, 0, 1ULL << 40, 0, "bytes", "bytes"),
+	WQF_RESULT(result, U32, NULL, "result"),
+	WQF_RESULT_STRINGS(names, "names"),
 };
 
 static int fk_check(struct fk_payload *p)

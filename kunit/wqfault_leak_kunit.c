@@ -35,7 +35,7 @@ struct leak_case {
 #define BUFFERS 4
 
 static void leak_args(struct kunit *test, struct wqf_args *r,
-			const struct leak_case *c)
+		      const struct leak_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);

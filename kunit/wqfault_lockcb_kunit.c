@@ -111,7 +111,8 @@ static void wqfault_lockcb_matrix(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, r->verdict, (u32)WQF_VERDICT_COMPLETED);
 		KUNIT_EXPECT_EQ(test, WQF_GET(r, completed), c->sessions);
 		/* The bystanders were not held up by a stuck scanner. */
-		KUNIT_EXPECT_LT(test, WQF_GET(r, bystander_max_delay_us), FIXED_STALL_MS * 1000ULL / 2);
+		KUNIT_EXPECT_LT(test, WQF_GET(r, bystander_max_delay_us),
+				FIXED_STALL_MS * 1000ULL / 2);
 		return;
 	}
 	KUNIT_ASSERT_EQ(test, r->verdict, (u32)WQF_VERDICT_DEADLOCK);

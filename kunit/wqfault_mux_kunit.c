@@ -28,7 +28,7 @@ struct mux_case {
 };
 
 static void mux_args(struct kunit *test, struct wqf_args *r,
-			const struct mux_case *c)
+		     const struct mux_case *c)
 {
 	memset(r, 0, sizeof(*r));
 	r->size = sizeof(*r);

@@ -58,47 +58,57 @@ struct wqf_field {
 	s64 def;
 };
 
-#define WQF_FIELD_AS(_name, _st, _m, _type, _flags)			\
-	.name = (_name), .offset = offsetof(_st, _m),			\
-	.width = sizeof_field(_st, _m), .count = 1,			\
+/*
+ * A table declares fields of one struct: the file defines WQF_FIELDS_OF
+ * as that struct (a scenario: its payload) before the table. @_type is
+ * U32, S32 or U64; @_flags adds WQF_FIELD_* bits.
+ */
+#define WQF_FIELD_AS(_name, _m, _type, _flags)				\
+	.name = (_name), .offset = offsetof(WQF_FIELDS_OF, _m),		\
+	.width = sizeof_field(WQF_FIELDS_OF, _m), .count = 1,		\
 	.type = (_type), .flags = (_flags)
-#define WQF_FIELD_AT(_st, _m, _type, _flags)				\
-	WQF_FIELD_AS(#_m, _st, _m, _type, _flags)
+#define WQF_FIELD_AT(_m, _type, _flags)	WQF_FIELD_AS(#_m, _m, _type, _flags)
 
-/* A number knob (WQF_FIELD_U32, _S32 or _U64) with its range and default. */
-#define WQF_KNOB(_st, _m, _type, _flags, _min, _max, _def, _unit, _help)	\
-	{ WQF_FIELD_AT(_st, _m, _type, WQF_FIELD_IN | (_flags)),		\
+/* A number knob with its range and default. */
+#define WQF_KNOB(_m, _type, _flags, _min, _max, _def, _unit, _help)	\
+	{ WQF_FIELD_AT(_m, WQF_FIELD_##_type, WQF_FIELD_IN | (_flags)),	\
 	  .min = (_min), .max = (_max), .def = (_def), .unit = (_unit),	\
 	  .help = (_help) }
 
 /* An enum knob: the value indexes @_names. */
-#define WQF_KNOB_ENUM(_st, _m, _names, _def, _help)			\
-	{ WQF_FIELD_AT(_st, _m, WQF_FIELD_ENUM, WQF_FIELD_IN),		\
+#define WQF_KNOB_ENUM(_m, _names, _def, _help)				\
+	{ WQF_FIELD_AT(_m, WQF_FIELD_ENUM, WQF_FIELD_IN),		\
 	  .names = (_names), .nr_names = ARRAY_SIZE(_names),		\
 	  .max = ARRAY_SIZE(_names) - 1, .def = (_def), .help = (_help) }
 
 /* A flags knob: bit N is named _names[N]. */
-#define WQF_KNOB_FLAGS(_st, _m, _names, _help)				\
-	{ WQF_FIELD_AT(_st, _m, WQF_FIELD_FLAGS, WQF_FIELD_IN),		\
+#define WQF_KNOB_FLAGS(_m, _names, _help)				\
+	{ WQF_FIELD_AT(_m, WQF_FIELD_FLAGS, WQF_FIELD_IN),		\
 	  .names = (_names), .nr_names = ARRAY_SIZE(_names),		\
 	  .max = BIT_ULL(ARRAY_SIZE(_names)) - 1, .help = (_help) }
 
-/* A number result; @_flags may add WQF_FIELD_DIAG. */
-#define WQF_RESULT(_st, _m, _type, _flags, _unit, _help)		\
-	{ WQF_FIELD_AT(_st, _m, _type, WQF_FIELD_OUT | (_flags)),	\
+/* A number result. */
+#define WQF_RESULT(_m, _type, _unit, _help)				\
+	{ WQF_FIELD_AT(_m, WQF_FIELD_##_type, WQF_FIELD_OUT),		\
 	  .unit = (_unit), .help = (_help) }
 
-/* An enum result. */
-#define WQF_RESULT_ENUM(_st, _m, _names, _flags, _help)			\
-	{ WQF_FIELD_AT(_st, _m, WQF_FIELD_ENUM, WQF_FIELD_OUT | (_flags)), \
+/* A number result that means something only at a stall. */
+#define WQF_DIAG(_m, _type, _unit, _help)				\
+	{ WQF_FIELD_AT(_m, WQF_FIELD_##_type, WQF_FIELD_OUT | WQF_FIELD_DIAG), \
+	  .unit = (_unit), .help = (_help) }
+
+/* An enum result; @_flags may add WQF_FIELD_DIAG. */
+#define WQF_RESULT_ENUM(_m, _names, _flags, _help)			\
+	{ WQF_FIELD_AT(_m, WQF_FIELD_ENUM, WQF_FIELD_OUT | (_flags)),	\
 	  .names = (_names), .nr_names = ARRAY_SIZE(_names),		\
 	  .help = (_help) }
 
 /* A result that is an array of fixed-size strings. */
-#define WQF_RESULT_STRINGS(_st, _m, _help)				\
-	{ .name = #_m, .offset = offsetof(_st, _m),			\
-	  .width = sizeof_field(_st, _m[0]),				\
-	  .count = sizeof_field(_st, _m) / sizeof_field(_st, _m[0]),	\
+#define WQF_RESULT_STRINGS(_m, _help)					\
+	{ .name = #_m, .offset = offsetof(WQF_FIELDS_OF, _m),		\
+	  .width = sizeof_field(WQF_FIELDS_OF, _m[0]),			\
+	  .count = sizeof_field(WQF_FIELDS_OF, _m) /			\
+		   sizeof_field(WQF_FIELDS_OF, _m[0]),			\
 	  .type = WQF_FIELD_STRING, .flags = WQF_FIELD_OUT, .help = (_help) }
 
 s64 wqf_field_get(const struct wqf_field *f, const void *p);

@@ -49,33 +49,29 @@ static_assert(WQF_RUN_FAULT_ATTR == BIT(4) && WQF_RUN_HANG == BIT(5));
 static_assert(BIT(6) == WQF_RUN_DRY_RUN);
 
 /* The fields every run has (WQF_IOC_FIELD_INFO scenario 0). */
+#define WQF_FIELDS_OF	struct wqf_run
 static const struct wqf_field wqf_run_fields[] = {
-	WQF_KNOB_FLAGS(struct wqf_run, flags, wqf_run_flag_names,
-		       "run flags (those the scenario honours)"),
-	WQF_KNOB(struct wqf_run, stall_timeout_ms, WQF_FIELD_U32,
-		 WQF_FIELD_ZERO_DEFAULT | WQF_FIELD_BOUNDED,
+	WQF_KNOB_FLAGS(flags, wqf_run_flag_names, "run flags (those the scenario honours)"),
+	WQF_KNOB(stall_timeout_ms, U32, WQF_FIELD_ZERO_DEFAULT | WQF_FIELD_BOUNDED,
 		 WQF_STALL_MIN_MS, WQF_STALL_MAX_MS, WQF_STALL_DEFAULT_MS, "ms",
 		 "a party stuck this long is a stall"),
-	{ WQF_FIELD_AS("hang_ms", struct wqf_run, hang.hang_ms, WQF_FIELD_U32,
+	{ WQF_FIELD_AS("hang_ms", hang.hang_ms, WQF_FIELD_U32,
 		       WQF_FIELD_IN | WQF_FIELD_AUTO | WQF_FIELD_BOUNDED),
 	  .min = WQF_HANG_MIN_MS, .max = WQF_HANG_MAX_MS, .unit = "ms",
 	  .help = "hang mode: hold the stuck parties this long at most (0: 30000)" },
-	WQF_RESULT_ENUM(struct wqf_run, verdict, wqf_verdict_names, 0,
-			"how the run ended"),
-	WQF_RESULT(struct wqf_run, run_id, WQF_FIELD_U64, WQF_FIELD_NOLOG, NULL,
-		   "the run's number in the kernel log lines"),
-	WQF_RESULT(struct wqf_run, elapsed_us, WQF_FIELD_U64, 0, "us",
-		   "from the start to the end, cleanup done"),
-	WQF_RESULT(struct wqf_run, verdict_us, WQF_FIELD_U64, 0, "us",
-		   "from the start to the verdict"),
-	{ WQF_FIELD_AS("held_ms", struct wqf_run, hang.held_ms, WQF_FIELD_U32,
-		       WQF_FIELD_OUT),
+	WQF_RESULT_ENUM(verdict, wqf_verdict_names, 0, "how the run ended"),
+	{ WQF_FIELD_AT(run_id, WQF_FIELD_U64, WQF_FIELD_OUT | WQF_FIELD_NOLOG),
+	  .help = "the run's number in the kernel log lines" },
+	WQF_RESULT(elapsed_us, U64, "us", "from the start to the end, cleanup done"),
+	WQF_RESULT(verdict_us, U64, "us", "from the start to the verdict"),
+	{ WQF_FIELD_AS("held_ms", hang.held_ms, WQF_FIELD_U32, WQF_FIELD_OUT),
 	  .unit = "ms", .help = "hang mode: how long the stuck parties were held" },
-	{ WQF_FIELD_AS("hang_end", struct wqf_run, hang.end, WQF_FIELD_ENUM,
-		       WQF_FIELD_OUT),
+	{ WQF_FIELD_AS("hang_end", hang.end, WQF_FIELD_ENUM, WQF_FIELD_OUT),
 	  .names = wqf_hang_end_names, .nr_names = ARRAY_SIZE(wqf_hang_end_names),
 	  .help = "hang mode: what ended the hold" },
 };
+
+#undef WQF_FIELDS_OF
 
 /**
  * wqf_common_fields() - the fields every run has, offsets in struct wqf_run

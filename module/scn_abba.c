@@ -628,38 +628,34 @@ static const char * const abba_lock_names[] = {
 	[WQF_LOCK_RWSEM] = "rwsem",
 };
 
-#define K(...)		WQF_KNOB(struct wqf_abba, __VA_ARGS__)
-#define K_ENUM(...)	WQF_KNOB_ENUM(struct wqf_abba, __VA_ARGS__)
-#define R(...)		WQF_RESULT(struct wqf_abba, __VA_ARGS__)
-#define U32		WQF_FIELD_U32
-#define DIAG		WQF_FIELD_DIAG
+#define WQF_FIELDS_OF	struct wqf_abba
 
 static const struct wqf_field abba_fields[] = {
-	K_ENUM(mode, abba_modes, WQF_ABBA_TRIGGER,
-	       "trigger: a handshake forces the interleaving; race: free-running"),
-	K(clients, U32, 0, 1, ABBA_MAX_CLIENTS, 2, NULL,
-	  "clients; even ones take the client path, odd ones the redirector's"),
-	K_ENUM(resource, abba_resources, WQF_ABBA_SAME,
-	       "every client opens resource 0, or client i opens resource i"),
-	K_ENUM(lock, abba_lock_names, WQF_LOCK_MUTEX, "the kind of both locks"),
-	K(race_window_us, U32, WQF_FIELD_BOUNDED, 0, ABBA_MAX_WINDOW_US, 0, "us",
-	  "delay between a party's two acquisitions (times clients: below stall / 2)"),
-	K(iterations, U32, WQF_FIELD_AUTO, 1, ABBA_MAX_ITERATIONS, 0, NULL,
-	  "opens each client makes (0: 1, or 1000 in race mode)"),
-	R(completed, U32, 0, NULL, "opens that got both locks"),
-	R(cycles, U32, 0, NULL, "opens in which the AB-BA cycle closed"),
-	R(timed_out, U32, 0, NULL, "waits for a lock that reached the stall timeout"),
-	R(diag_cycle, U32, DIAG, NULL, "1 if the diagnosis found the cycle"),
-	R(diag_resource, U32, DIAG, NULL, "the resource at the first cycle or stall"),
-	R(diag_iteration, U32, DIAG, NULL, "the client path's iteration then"),
-	R(diag_client, U32, DIAG, NULL,
-	  "the client-path party: holds the DFS lock, waits for the connection lock"),
-	R(diag_client_pid, U32, DIAG, NULL, "its pid"),
-	R(diag_redir, U32, DIAG, NULL,
-	  "the redirector party: holds the connection lock, waits for the DFS lock"),
-	R(diag_redir_pid, U32, DIAG, NULL, "its pid"),
-	R(diag_waiter_pid, U32, DIAG, NULL, "the party whose wait timed out or found the cycle"),
-	R(first_cycle_us, WQF_FIELD_U64, 0, "us", "from the start to the first cycle"),
+	WQF_KNOB_ENUM(mode, abba_modes, WQF_ABBA_TRIGGER,
+		      "trigger: a handshake forces the interleaving; race: free-running"),
+	WQF_KNOB(clients, U32, 0, 1, ABBA_MAX_CLIENTS, 2, NULL,
+		 "clients; even ones take the client path, odd ones the redirector's"),
+	WQF_KNOB_ENUM(resource, abba_resources, WQF_ABBA_SAME,
+		      "every client opens resource 0, or client i opens resource i"),
+	WQF_KNOB_ENUM(lock, abba_lock_names, WQF_LOCK_MUTEX, "the kind of both locks"),
+	WQF_KNOB(race_window_us, U32, WQF_FIELD_BOUNDED, 0, ABBA_MAX_WINDOW_US, 0, "us",
+		 "delay between a party's two acquisitions (times clients: below stall / 2)"),
+	WQF_KNOB(iterations, U32, WQF_FIELD_AUTO, 1, ABBA_MAX_ITERATIONS, 0, NULL,
+		 "opens each client makes (0: 1, or 1000 in race mode)"),
+	WQF_RESULT(completed, U32, NULL, "opens that got both locks"),
+	WQF_RESULT(cycles, U32, NULL, "opens in which the AB-BA cycle closed"),
+	WQF_RESULT(timed_out, U32, NULL, "waits for a lock that reached the stall timeout"),
+	WQF_DIAG(diag_cycle, U32, NULL, "1 if the diagnosis found the cycle"),
+	WQF_DIAG(diag_resource, U32, NULL, "the resource at the first cycle or stall"),
+	WQF_DIAG(diag_iteration, U32, NULL, "the client path's iteration then"),
+	WQF_DIAG(diag_client, U32, NULL,
+		 "the client-path party: holds the DFS lock, waits for the connection lock"),
+	WQF_DIAG(diag_client_pid, U32, NULL, "its pid"),
+	WQF_DIAG(diag_redir, U32, NULL,
+		 "the redirector party: holds the connection lock, waits for the DFS lock"),
+	WQF_DIAG(diag_redir_pid, U32, NULL, "its pid"),
+	WQF_DIAG(diag_waiter_pid, U32, NULL, "the party whose wait timed out or found the cycle"),
+	WQF_RESULT(first_cycle_us, U64, "us", "from the start to the first cycle"),
 };
 
 const struct wqf_scenario wqf_scn_abba = {

@@ -525,37 +525,33 @@ static int lockcb_validate(struct wqf_args *args)
 	return 0;
 }
 
-#define K(...)		WQF_KNOB(struct wqf_lockcb, __VA_ARGS__)
-#define R(...)		WQF_RESULT(struct wqf_lockcb, __VA_ARGS__)
-#define U32		WQF_FIELD_U32
-#define U64		WQF_FIELD_U64
-#define DIAG		WQF_FIELD_DIAG
+#define WQF_FIELDS_OF	struct wqf_lockcb
 
 static const struct wqf_field lockcb_fields[] = {
-	WQF_KNOB_ENUM(struct wqf_lockcb, lock, wqf_lock_names, WQF_LOCK_MUTEX,
+	WQF_KNOB_ENUM(lock, wqf_lock_names, WQF_LOCK_MUTEX,
 		      "the session table's lock"),
-	WQF_KNOB_ENUM(struct wqf_lockcb, path, lockcb_paths, WQF_LOCKCB_DIRECT,
+	WQF_KNOB_ENUM(path, lockcb_paths, WQF_LOCKCB_DIRECT,
 		      "a completion takes the lock, or flushes a cleanup item that does"),
-	K(sessions, U32, 0, 1, LOCKCB_MAX_SESSIONS, 8, NULL, "sessions in the table"),
-	K(expired, U32, WQF_FIELD_AUTO | WQF_FIELD_BOUNDED, 1, LOCKCB_MAX_SESSIONS, 0, NULL,
-	  "sessions past their idle deadline, the first ones (0: all)"),
-	K(idle_ms, U32, 0, 0, LOCKCB_MAX_IDLE_MS, 10, "ms",
-	  "the scanner, a delayed work item, runs this long after the start"),
-	K(bystanders, U32, 0, 0, LOCKCB_MAX_BYSTANDERS, 4, NULL,
-	  "unrelated items on the scanner's ordered service queue"),
-	K(closers, U32, WQF_FIELD_BOUNDED, 0, LOCKCB_MAX_SESSIONS, 0, NULL,
-	  "sessions a client also closes while the scanner runs (at most sessions)"),
-	R(completed, U32, 0, NULL, "sessions whose completion ran to its end"),
-	R(double_completions, U32, 0, NULL, "sessions completed twice"),
-	R(lost, U32, 0, NULL, "expired or closed sessions never completed"),
-	R(bystanders_run, U32, 0, NULL, "bystander items that ran"),
-	R(diag_session, U32, DIAG, NULL,
-	  "the session whose completion could not get the lock"),
-	R(diag_holder_pid, U32, DIAG, NULL, "pid of the task holding the lock"),
-	R(diag_waiter_pid, U32, DIAG, NULL, "pid of the task waiting for it"),
-	R(diag_recursive, U32, DIAG, NULL, "1 if holder and waiter are one task"),
-	R(bystander_max_delay_us, U64, 0, "us", "longest a bystander waited to start"),
-	R(bystander_mean_delay_us, U64, 0, "us", "mean wait of the bystanders to start"),
+	WQF_KNOB(sessions, U32, 0, 1, LOCKCB_MAX_SESSIONS, 8, NULL, "sessions in the table"),
+	WQF_KNOB(expired, U32, WQF_FIELD_AUTO | WQF_FIELD_BOUNDED, 1, LOCKCB_MAX_SESSIONS, 0, NULL,
+		 "sessions past their idle deadline, the first ones (0: all)"),
+	WQF_KNOB(idle_ms, U32, 0, 0, LOCKCB_MAX_IDLE_MS, 10, "ms",
+		 "the scanner, a delayed work item, runs this long after the start"),
+	WQF_KNOB(bystanders, U32, 0, 0, LOCKCB_MAX_BYSTANDERS, 4, NULL,
+		 "unrelated items on the scanner's ordered service queue"),
+	WQF_KNOB(closers, U32, WQF_FIELD_BOUNDED, 0, LOCKCB_MAX_SESSIONS, 0, NULL,
+		 "sessions a client also closes while the scanner runs (at most sessions)"),
+	WQF_RESULT(completed, U32, NULL, "sessions whose completion ran to its end"),
+	WQF_RESULT(double_completions, U32, NULL, "sessions completed twice"),
+	WQF_RESULT(lost, U32, NULL, "expired or closed sessions never completed"),
+	WQF_RESULT(bystanders_run, U32, NULL, "bystander items that ran"),
+	WQF_DIAG(diag_session, U32, NULL,
+		 "the session whose completion could not get the lock"),
+	WQF_DIAG(diag_holder_pid, U32, NULL, "pid of the task holding the lock"),
+	WQF_DIAG(diag_waiter_pid, U32, NULL, "pid of the task waiting for it"),
+	WQF_DIAG(diag_recursive, U32, NULL, "1 if holder and waiter are one task"),
+	WQF_RESULT(bystander_max_delay_us, U64, "us", "longest a bystander waited to start"),
+	WQF_RESULT(bystander_mean_delay_us, U64, "us", "mean wait of the bystanders to start"),
 };
 
 /* A session never completed, or completed twice. */

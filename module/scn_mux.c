@@ -662,46 +662,42 @@ static int mux_validate(struct wqf_args *args)
 	return 0;
 }
 
-#define K(...)		WQF_KNOB(struct wqf_mux, __VA_ARGS__)
-#define R(...)		WQF_RESULT(struct wqf_mux, __VA_ARGS__)
+#define WQF_FIELDS_OF	struct wqf_mux
 #define R_WAIT(_m, _help) \
-	WQF_RESULT_ENUM(struct wqf_mux, _m, mux_waits, WQF_FIELD_DIAG, _help)
-#define U32		WQF_FIELD_U32
-#define S32		WQF_FIELD_S32
-#define DIAG		WQF_FIELD_DIAG
+	WQF_RESULT_ENUM(_m, mux_waits, WQF_FIELD_DIAG, _help)
 
 static const struct wqf_field mux_fields[] = {
-	K(max_mux, U32, 0, 1, MUX_MAX_CREDITS, 1, NULL,
-	  "request credits the server grants the client"),
-	K(threads, U32, 0, 2, MUX_MAX_THREADS, 2, NULL,
-	  "redirector threads: writers hold a resource each, the others log off"),
-	K(resources, U32, WQF_FIELD_BOUNDED, 1, MUX_MAX_THREADS - 1, 1, NULL,
-	  "profile resources, one writer each (below threads)"),
-	K(window_us, U32, WQF_FIELD_BOUNDED, 0, MUX_MAX_WINDOW_US, 150000, "us",
-	  "race window: a writer holds its resource this long at most (half the stall)"),
-	R(credits, U32, 0, NULL, "credits in the pool for the run"),
-	R(credits_needed, U32, 0, NULL, "credits needed at once: logoff threads + 1"),
-	R(completed, U32, 0, NULL, "threads that finished their path"),
-	R(writebacks, U32, 0, NULL, "write-back requests carried out"),
-	R(logoffs, U32, 0, NULL, "logoff requests carried out"),
-	R(timed_out, U32, 0, NULL, "threads whose own wait expired"),
-	R(credit_waits, U32, 0, NULL, "threads that had to wait for a credit"),
-	R(backoffs, U32, 0, NULL, "credits released before waiting for a resource"),
-	R(max_credits_in_use, U32, 0, NULL, "most credits taken at once"),
-	R(unreleased, U32, 0, NULL, "credits and resources still taken at the end"),
-	R(diag_credit_thread, S32, DIAG, NULL,
-	  "a thread holding a credit while it waits (the lowest), or -1"),
-	R(diag_credit_pid, U32, DIAG, NULL, "its task's pid"),
+	WQF_KNOB(max_mux, U32, 0, 1, MUX_MAX_CREDITS, 1, NULL,
+		 "request credits the server grants the client"),
+	WQF_KNOB(threads, U32, 0, 2, MUX_MAX_THREADS, 2, NULL,
+		 "redirector threads: writers hold a resource each, the others log off"),
+	WQF_KNOB(resources, U32, WQF_FIELD_BOUNDED, 1, MUX_MAX_THREADS - 1, 1, NULL,
+		 "profile resources, one writer each (below threads)"),
+	WQF_KNOB(window_us, U32, WQF_FIELD_BOUNDED, 0, MUX_MAX_WINDOW_US, 150000, "us",
+		 "race window: a writer holds its resource this long at most (half the stall)"),
+	WQF_RESULT(credits, U32, NULL, "credits in the pool for the run"),
+	WQF_RESULT(credits_needed, U32, NULL, "credits needed at once: logoff threads + 1"),
+	WQF_RESULT(completed, U32, NULL, "threads that finished their path"),
+	WQF_RESULT(writebacks, U32, NULL, "write-back requests carried out"),
+	WQF_RESULT(logoffs, U32, NULL, "logoff requests carried out"),
+	WQF_RESULT(timed_out, U32, NULL, "threads whose own wait expired"),
+	WQF_RESULT(credit_waits, U32, NULL, "threads that had to wait for a credit"),
+	WQF_RESULT(backoffs, U32, NULL, "credits released before waiting for a resource"),
+	WQF_RESULT(max_credits_in_use, U32, NULL, "most credits taken at once"),
+	WQF_RESULT(unreleased, U32, NULL, "credits and resources still taken at the end"),
+	WQF_DIAG(diag_credit_thread, S32, NULL,
+		 "a thread holding a credit while it waits (the lowest), or -1"),
+	WQF_DIAG(diag_credit_pid, U32, NULL, "its task's pid"),
 	R_WAIT(diag_credit_waits, "what it waits for"),
-	R(diag_resource, S32, DIAG, NULL, "the resource it waits for, or -1"),
-	R(diag_resource_thread, S32, DIAG, NULL, "the thread holding it, or -1"),
-	R(diag_resource_pid, U32, DIAG, NULL, "its task's pid"),
+	WQF_DIAG(diag_resource, S32, NULL, "the resource it waits for, or -1"),
+	WQF_DIAG(diag_resource_thread, S32, NULL, "the thread holding it, or -1"),
+	WQF_DIAG(diag_resource_pid, U32, NULL, "its task's pid"),
 	R_WAIT(diag_resource_waits, "what that holder waits for"),
-	R(diag_cycle, U32, DIAG, NULL, "1 if the two wait for each other"),
-	R(diag_credits_free, U32, DIAG, NULL, "credits free at the stall"),
-	R(diag_credits_held, U32, DIAG, NULL, "credits held by threads waiting for a resource"),
-	R(diag_credit_waiters, U32, DIAG, NULL, "threads waiting for a credit"),
-	R(diag_resource_waiters, U32, DIAG, NULL, "threads waiting for a resource"),
+	WQF_DIAG(diag_cycle, U32, NULL, "1 if the two wait for each other"),
+	WQF_DIAG(diag_credits_free, U32, NULL, "credits free at the stall"),
+	WQF_DIAG(diag_credits_held, U32, NULL, "credits held by threads waiting for a resource"),
+	WQF_DIAG(diag_credit_waiters, U32, NULL, "threads waiting for a credit"),
+	WQF_DIAG(diag_resource_waiters, U32, NULL, "threads waiting for a resource"),
 };
 
 /* A credit or a resource still taken at the end. */

@@ -52,20 +52,19 @@ static const char * const sf_variants[] = {
 	[SF_FIXED] = "fixed",
 };
 
-#define K(...)	WQF_KNOB(struct sf_payload, __VA_ARGS__)
-#define R(...)	WQF_RESULT(struct sf_payload, __VA_ARGS__)
+#define WQF_FIELDS_OF	struct sf_payload
 
 static const struct wqf_field sf_fields[] = {
-	K(max_active, WQF_FIELD_U32, 0, 1, 8, 1, NULL, "the reset queue's max_active"),
-	K(resets, WQF_FIELD_U32, 0, 1, SF_MAX_RESETS, 1, NULL,
-	  "reset items queued at the start, each waiting for its delete"),
-	K(delete_delay_us, WQF_FIELD_U32, 0, 0, 100000, 0, "us", "how long a delete works"),
-	R(completed, WQF_FIELD_U32, 0, NULL, "resets whose delete ran in time"),
-	R(waited_max_us, WQF_FIELD_U64, 0, "us", "longest a reset waited for its delete"),
-	R(diag_waiting, WQF_FIELD_U32, WQF_FIELD_DIAG, NULL,
-	  "resets waiting for their delete at the stall"),
-	R(diag_parked, WQF_FIELD_U32, WQF_FIELD_DIAG, NULL,
-	  "deletes queued and not started at the stall"),
+	WQF_KNOB(max_active, U32, 0, 1, 8, 1, NULL, "the reset queue's max_active"),
+	WQF_KNOB(resets, U32, 0, 1, SF_MAX_RESETS, 1, NULL,
+		 "reset items queued at the start, each waiting for its delete"),
+	WQF_KNOB(delete_delay_us, U32, 0, 0, 100000, 0, "us", "how long a delete works"),
+	WQF_RESULT(completed, U32, NULL, "resets whose delete ran in time"),
+	WQF_RESULT(waited_max_us, U64, "us", "longest a reset waited for its delete"),
+	WQF_DIAG(diag_waiting, U32, NULL,
+		 "resets waiting for their delete at the stall"),
+	WQF_DIAG(diag_parked, U32, NULL,
+		 "deletes queued and not started at the stall"),
 };
 
 struct sf_run;
@@ -161,7 +160,7 @@ static int sf_run(struct wqf_ctx *ctx)
 	if (!sf)
 		return -ENOMEM;
 	sf->ctx = ctx;
-	sf->k = (struct sf_payload *)args->data;
+	sf->k = wqf_args_payload(args);
 	sf->items = kcalloc(sf->k->resets, sizeof(*sf->items), GFP_KERNEL);
 	sf->wq = alloc_workqueue("wqf_sample", WQ_UNBOUND, sf->k->max_active);
 	sf->del_wq = args->variant == SF_FIXED ?

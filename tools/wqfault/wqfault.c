@@ -1168,39 +1168,56 @@ static void knob_title(const char *title, char c)
 	printf("\n");
 }
 
+/* @s as one quoted cell of a reStructuredText csv-table. */
+static void csv_cell(const char *s, const char *sep)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	printf("\"%s", sep);
+}
+
 /* One reStructuredText table of knobs (@out 0) or results (@out 1). */
 static void knob_table(const char *scn, const struct wqf_field_info *fs, unsigned int n,
 		       int out)
 {
-	char range[400], o[WQF_FIELD_NAME_LEN], title[64];
+	char range[400], cell[512], o[WQF_FIELD_NAME_LEN], title[64];
 	const struct wqf_field_info *f;
 	unsigned int v;
 
 	snprintf(title, sizeof(title), "%s %s", scn, out ? "results" : "knobs");
 	knob_title(title, '-');
-	printf("\n.. list-table::\n   :header-rows: 1\n   :widths: 25 30 45\n\n");
-	printf("   * - %s\n     - %s\n     - Meaning\n", out ? "Key" : "Option",
+	printf("\n.. csv-table::\n   :header: \"%s\", \"%s\", \"Meaning\"\n"
+	       "   :widths: 25, 30, 45\n\n", out ? "Key" : "Option",
 	       out ? "Unit" : "Values (default)");
 	for (v = 0; v < n; v++) {
 		f = &fs[v];
 		if (!(f->flags & (out ? WQF_FIELD_OUT : WQF_FIELD_IN)))
 			continue;
 		opt_name(o, sizeof(o), f->name);
+		printf("   ");
 		if (out) {
-			printf("   * - ``%s``\n     -%s%s\n", f->name, f->unit[0] ? " " : "",
-			       f->unit);
+			snprintf(cell, sizeof(cell), "``%s``", f->name);
+			csv_cell(cell, ", ");
+			csv_cell(f->unit, ", ");
 		} else {
 			knob_range(range, sizeof(range), f);
-			printf("   * - ``--%s``\n     - %s (", o, range);
+			snprintf(cell, sizeof(cell), "``--%s``", o);
+			csv_cell(cell, ", ");
 			if (f->type == WQF_FIELD_ENUM)
-				printf("``%s``", f->def < f->nr_names ? f->names[f->def] : "?");
+				snprintf(cell, sizeof(cell), "%s (``%s``)", range,
+					 f->def < f->nr_names ? f->names[f->def] : "?");
 			else
-				printf("%lld", f->def);
-			printf(")\n");
+				snprintf(cell, sizeof(cell), "%s (%lld)", range, f->def);
+			csv_cell(cell, ", ");
 		}
-		printf("     - %s%s%s\n", f->help,
-		       f->flags & WQF_FIELD_BOUNDED ? " *bounded*" : "",
-		       f->flags & WQF_FIELD_DIAG ? " *diag*" : "");
+		snprintf(cell, sizeof(cell), "%s%s%s", f->help,
+			 f->flags & WQF_FIELD_BOUNDED ? " *bounded*" : "",
+			 f->flags & WQF_FIELD_DIAG ? " *diag*" : "");
+		csv_cell(cell, "\n");
 	}
 }
 

@@ -488,43 +488,90 @@ bool wqf_ctx_wait(struct wqf_ctx *ctx)
 EXPORT_SYMBOL_GPL(wqf_ctx_wait);
 
 /**
- * wqf_ctx_wait_parties() - the driving thread's wait for the run's parties
- * @ctx: the run, with @ctx->parties set to the parties started
+ * wqf_ctx_stall() - the driving thread sees the run's stall: DEADLOCK
+ * @ctx: the run
  *
- * The one loop of a run whose parties see the stall themselves: until
- * every party has ended (each calls atomic_dec() on @ctx->parties and
- * wqf_ctx_event()), it ticks, so a signal aborts; once a party set
- * @ctx->deadlocked it holds a hang-mode stall (wqf_hang_hold()) and stops
- * the run; once stopped it waits for the parties to unwind, without
- * spinning. Every party's waits are bounded, so this ends. The verdict's
- * time is stamped here unless the stall stamped it.
+ * For a scenario whose driving thread, not a party, detects the stall (in
+ * its wqf_drive.poll): decides and stamps the verdict and marks the run
+ * deadlocked, as a party does when it sees the stall itself.
+ *
+ * Return: false if the run was aborted first (its verdict is ABORTED).
+ */
+bool wqf_ctx_stall(struct wqf_ctx *ctx)
+{
+	if (!wqf_ctx_deadlock(ctx, max_t(u64, ktime_us_delta(ktime_get(), ctx->start), 1)))
+		return false;
+	WRITE_ONCE(ctx->deadlocked, true);
+	return true;
+}
+EXPORT_SYMBOL_GPL(wqf_ctx_stall);
+
+static bool wqf_drive_done(struct wqf_ctx *ctx, const struct wqf_drive *d)
+{
+	return d && d->done ? d->done(ctx) : !atomic_read(&ctx->parties);
+}
+
+/**
+ * wqf_ctx_drive() - the driving thread's loop, once the parties are started
+ * @ctx: the run; @ctx->parties set to the parties started (unless @d says
+ *       when the run is done)
+ * @d: the scenario's part, or NULL: parties that see the stall themselves
+ *
+ * The one loop of every run: until the parties have ended (each calls
+ * atomic_dec() on @ctx->parties and wqf_ctx_event(), or @d->done says so),
+ * it ticks on @ctx->progress, so a signal aborts. Once the stall is seen,
+ * by a party (@ctx->deadlocked) or by @d->poll, it holds a hang-mode
+ * stall (wqf_hang_hold()) and stops the run; once the run is stopped,
+ * @d->unwind takes what is still queued off its queues, and the loop waits
+ * for the parties to unwind without spinning. Every party's wait is
+ * bounded and @ctx->deadline, if set, bounds the loop: this ends. The
+ * verdict's time is stamped here unless the stall stamped it.
  *
  * Return: WQF_VERDICT_DEADLOCK if the stall was seen, WQF_VERDICT_ABORTED
- * if the run was stopped without one, else WQF_VERDICT_COMPLETED.
+ * if the run was aborted (or passed @ctx->deadline) first, else
+ * WQF_VERDICT_COMPLETED.
  */
-u32 wqf_ctx_wait_parties(struct wqf_ctx *ctx)
+u32 wqf_ctx_drive(struct wqf_ctx *ctx, const struct wqf_drive *d)
 {
-	while (atomic_read(&ctx->parties)) {
+	bool held = false, unwound = false, late = false;
+
+	while (!wqf_drive_done(ctx, d)) {
 		if (!wqf_ctx_aborted(ctx)) {
 			/* hang mode: keep it stuck, for the kernel's detectors */
-			if (READ_ONCE(ctx->deadlocked)) {
+			if (READ_ONCE(ctx->deadlocked) || (d && d->poll && d->poll(ctx))) {
+				held = true;
 				wqf_hang_hold(ctx, &ctx->progress, &ctx->events);
+				wqf_ctx_stop(ctx);
+				continue;
+			}
+			if (ctx->deadline && time_after(jiffies, ctx->deadline)) {
+				pr_warn_ratelimited("run %llu: parties still running at the deadline\n",
+						    ctx->id);
+				late = true;
 				wqf_ctx_stop(ctx);
 				continue;
 			}
 			wqf_ctx_wait(ctx);
 			continue;
 		}
-		wait_event_timeout(ctx->progress, !atomic_read(&ctx->parties),
+		if (!unwound && d && d->unwind) {
+			unwound = true;
+			d->unwind(ctx);
+			continue;
+		}
+		wait_event_timeout(ctx->progress, wqf_drive_done(ctx, d),
 				   max_t(long, msecs_to_jiffies(10), 1));
 	}
 	if (READ_ONCE(ctx->deadlocked))
 		return WQF_VERDICT_DEADLOCK;
 	if (!ctx->args->verdict_us)
 		ctx->args->verdict_us = max_t(u64, ktime_us_delta(ktime_get(), ctx->start), 1);
-	return wqf_ctx_aborted(ctx) ? WQF_VERDICT_ABORTED : WQF_VERDICT_COMPLETED;
+	/* A hold without a stall (wqf_drive.poll decided the verdict) stands. */
+	if (late || wqf_ctx_cancelled(ctx) || (wqf_ctx_aborted(ctx) && !held))
+		return WQF_VERDICT_ABORTED;
+	return WQF_VERDICT_COMPLETED;
 }
-EXPORT_SYMBOL_GPL(wqf_ctx_wait_parties);
+EXPORT_SYMBOL_GPL(wqf_ctx_drive);
 
 /**
  * wqf_owner_init() - prepare an owner (one per open file)

@@ -553,7 +553,7 @@ static u32 abba_drive(struct abba *ab)
 	}
 	wqf_complete_all(ab->ctx, &ab->go);
 	/* Every client's waits are bounded by the stall timeout. */
-	verdict = wqf_ctx_wait_parties(ab->ctx);
+	verdict = wqf_ctx_drive(ab->ctx, NULL);
 	/* Race mode: the cycle closed, and only the back-off got out of it. */
 	if (verdict == WQF_VERDICT_COMPLETED && k->mode == WQF_ABBA_RACE &&
 	    READ_ONCE(ab->diagnosed)) {

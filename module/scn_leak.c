@@ -34,9 +34,10 @@
  * go, as a client that waits for a sharing violation to clear does: one
  * long uninterruptible sleep on the run's hang_wq, woken when an entry is
  * removed, which hung_task sees. A leaked entry is never removed, so once
- * every party left is such a retry the run is stuck: the driving thread
- * holds the hang (wqf_hang_hold()), then aborts; the retries end with
- * -EBUSY and the verdict is LEAKED, as without hang mode.
+ * every party left is such a retry the run is stuck: leak_poll() tells the
+ * harness's driving loop, which holds the hang (wqf_hang_hold()), then
+ * stops the run; the retries end with -EBUSY and the verdict is LEAKED,
+ * as without hang mode.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": leak: " fmt
 
@@ -140,16 +141,12 @@ struct leak {
 	struct leak_sender *senders;
 	u8 *plan;
 	struct workqueue_struct *wq;
-	wait_queue_head_t progress;
-	atomic_t events;		/* progress counter for the driver */
-	atomic_t parties;		/* senders and retries still to end */
 	atomic_t opened, written, write_faults, connect_faults;
 	atomic_t close_attempts, close_faults, torn_down;
 	atomic_t retries, retries_ok, retries_busy;
 	atomic_t removals;		/* entries removed: wakes blocked retries */
 	atomic_t blocked;		/* hang mode: retries waiting for an entry */
-	ktime_t start;
-	u64 stuck_us;			/* hang mode: when only blocked retries were left */
+	u64 stuck_us;		/* hang mode: when only blocked retries were left */
 };
 
 /* A sender's sites: open, writes, close attempts, the retry's open. */
@@ -166,16 +163,11 @@ static u32 leak_site_retry(const struct leak *lk)
 	return 1 + lk->k->buffers + lk->attempts;
 }
 
-static void leak_event(struct leak *lk)
-{
-	atomic_inc(&lk->events);
-	wake_up(&lk->progress);
-}
-
+/* A sender or a retry ended: ctx->parties counts those still to end. */
 static void leak_party_done(struct leak *lk)
 {
-	atomic_dec(&lk->parties);
-	leak_event(lk);
+	atomic_dec(&lk->ctx->parties);
+	wqf_ctx_event(lk->ctx);
 }
 
 /* Does site @site of sender @s fail? Counts the fault and traces it. */
@@ -323,7 +315,7 @@ static void leak_sender_fn(struct work_struct *work)
 			ret = cret;
 	}
 	if (ret && !wqf_ctx_aborted(lk->ctx)) {
-		atomic_inc(&lk->parties);
+		atomic_inc(&lk->ctx->parties);
 		queue_delayed_work(lk->wq, &s->retry,
 				   msecs_to_jiffies(lk->k->retry_delay_ms));
 	}
@@ -353,7 +345,7 @@ static int leak_retry_open(struct leak_sender *s)
 		if (ret != -EBUSY || !ctx->hang || wqf_ctx_aborted(ctx) || left <= 0)
 			return ret;
 		atomic_inc(&lk->blocked);
-		leak_event(lk);
+		wqf_ctx_event(ctx);
 		wait_event_timeout(ctx->hang_wq, atomic_read(&lk->removals) != seen ||
 				   wqf_ctx_aborted(ctx), left);
 		atomic_dec(&lk->blocked);
@@ -437,47 +429,61 @@ static int leak_setup(struct leak *lk)
 	return lk->wq ? 0 : -ENOMEM;
 }
 
+/*
+ * hang mode: only retries blocked on a leaked entry are left. The verdict
+ * (LEAKED) stands from here, and the driving loop holds the hang.
+ */
+static bool leak_poll(struct wqf_ctx *ctx)
+{
+	struct leak *lk = ctx->priv;
+
+	if (!ctx->hang || lk->stuck_us ||
+	    atomic_read(&lk->blocked) != atomic_read(&ctx->parties))
+		return false;
+	lk->stuck_us = max_t(u64, ktime_us_delta(ktime_get(), ctx->start), 1);
+	if (!wqf_ctx_decide(ctx))
+		return false;
+	ctx->args->verdict_us = lk->stuck_us;
+	return true;
+}
+
+/*
+ * Stopped: senders not started, and retries still waiting out their delay
+ * (up to a minute), are taken off the queue. A running sender is waited
+ * for first: it queues its retry only before the stop.
+ */
+static void leak_unwind(struct wqf_ctx *ctx)
+{
+	struct leak *lk = ctx->priv;
+	u32 i;
+
+	for (i = 0; i < lk->k->senders; i++)
+		if (cancel_work_sync(&lk->senders[i].work))
+			leak_party_done(lk);
+	for (i = 0; i < lk->k->senders; i++)
+		if (cancel_delayed_work(&lk->senders[i].retry))
+			leak_party_done(lk);
+}
+
+static const struct wqf_drive leak_drive_ops = {
+	.poll = leak_poll,
+	.unwind = leak_unwind,
+};
+
 /* Queue the senders; wait, bounded, until they and their retries end. */
 static u32 leak_drive(struct leak *lk)
 {
 	struct wqf_leak *k = lk->k;
-	unsigned long deadline;
 	u32 i;
 
 	/* Backoff, retry delay and the stall bound, with room for TCG. */
-	deadline = jiffies + msecs_to_jiffies(k->retry_delay_ms) +
+	lk->ctx->deadline = jiffies + msecs_to_jiffies(k->retry_delay_ms) +
 		usecs_to_jiffies((u64)LEAK_MAX_BACKOFF_US * lk->attempts) +
 		msecs_to_jiffies(lk->ctx->args->stall_timeout_ms) + 10 * HZ;
-	atomic_set(&lk->parties, k->senders);
+	atomic_set(&lk->ctx->parties, k->senders);
 	for (i = 0; i < k->senders; i++)
 		queue_work(lk->wq, &lk->senders[i].work);
-	while (atomic_read(&lk->parties)) {
-		/* hang mode: only retries blocked on a leaked entry are left */
-		if (lk->ctx->hang && !lk->stuck_us &&
-		    atomic_read(&lk->blocked) == atomic_read(&lk->parties)) {
-			lk->stuck_us = max_t(u64, ktime_us_delta(ktime_get(), lk->start), 1);
-			/* The verdict (LEAKED) stands from here: the hold follows. */
-			if (!wqf_ctx_decide(lk->ctx))
-				return WQF_VERDICT_ABORTED;
-			wqf_hang_hold(lk->ctx, &lk->progress, &lk->events);
-			wqf_ctx_stop(lk->ctx);
-			/* The retries wake at once and end. */
-			wait_event_timeout(lk->progress, !atomic_read(&lk->parties),
-					   10 * HZ);
-			if (atomic_read(&lk->parties))
-				return WQF_VERDICT_ABORTED;
-			return WQF_VERDICT_COMPLETED;
-		}
-		if (wqf_ctx_tick(lk->ctx, &lk->progress, &lk->events,
-				 atomic_read(&lk->events)))
-			return WQF_VERDICT_ABORTED;
-		if (time_after(jiffies, deadline)) {
-			pr_warn_ratelimited("run %llu: parties still running at the deadline\n",
-					    lk->ctx->id);
-			return WQF_VERDICT_ABORTED;
-		}
-	}
-	return WQF_VERDICT_COMPLETED;
+	return wqf_ctx_drive(lk->ctx, &leak_drive_ops);
 }
 
 /* Stop every work item (an aborted run may have retries pending). */
@@ -543,14 +549,13 @@ static int leak_run(struct wqf_ctx *ctx)
 	if (!lk)
 		return -ENOMEM;
 	lk->ctx = ctx;
+	ctx->priv = lk;
 	lk->k = wqf_args_payload(args);
 	lk->fixed = args->variant == WQF_LEAK_FIXED;
 	lk->attempts = lk->fixed ? 1 + lk->k->close_retries : 1;
 	lk->nr_sites = 1 + lk->k->buffers + lk->attempts + 1;
-	lk->start = ktime_get();
 	mutex_init(&lk->table_lock);
 	INIT_LIST_HEAD(&lk->table);
-	init_waitqueue_head(&lk->progress);
 
 	ret = leak_setup(lk);
 	if (!ret) {
@@ -560,9 +565,6 @@ static int leak_run(struct wqf_ctx *ctx)
 		if (args->verdict == WQF_VERDICT_ABORTED)
 			wqf_ctx_stop(ctx);
 		leak_results(lk);
-		if (args->verdict == WQF_VERDICT_COMPLETED && lk->k->leaked)
-			args->verdict = WQF_VERDICT_LEAKED;
-		args->verdict_us = lk->stuck_us ?: ktime_us_delta(ktime_get(), lk->start);
 	}
 	leak_teardown(lk);
 	mutex_destroy(&lk->table_lock);
@@ -625,6 +627,14 @@ static const struct wqf_field leak_fields[] = {
 			   "names of the first leaked entries"),
 };
 
+/* Entries left in the table when the run ended. */
+static bool leak_leaked(const struct wqf_args *args)
+{
+	const struct wqf_leak *k = (const void *)args->data;
+
+	return k->leaked;
+}
+
 const struct wqf_scenario wqf_scn_leak = {
 	.owner = THIS_MODULE,
 	.id = WQF_SCN_LEAK,
@@ -635,4 +645,5 @@ const struct wqf_scenario wqf_scn_leak = {
 	WQF_SCENARIO_PAYLOAD(struct wqf_leak, leak_fields, leaked_names),
 	.validate = leak_validate,
 	.run = leak_run,
+	.leaked = leak_leaked,
 };

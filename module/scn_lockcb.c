@@ -441,7 +441,7 @@ static u32 lockcb_drive(struct lockcb *lk)
 	if (k->closers)
 		queue_work(lk->aux_wq, &lk->closer.work);
 	/* Every party's waits are bounded by the stall timeout. */
-	return wqf_ctx_wait_parties(lk->ctx);
+	return wqf_ctx_drive(lk->ctx, NULL);
 }
 
 static void lockcb_results(struct lockcb *lk)

@@ -579,7 +579,7 @@ static u32 mux_drive(struct mux *mx)
 	}
 	for (i = k->resources; i < k->threads; i++)
 		queue_work(mx->client_wq, &mx->threads[i].work);
-	return wqf_ctx_wait_parties(mx->ctx);
+	return wqf_ctx_drive(mx->ctx, NULL);
 }
 
 static void mux_results(struct mux *mx)

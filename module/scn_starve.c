@@ -7,10 +7,11 @@
  * same queue and waits for it. Once the waiting requests hold every active
  * slot of an accounting domain (a CPU for per-CPU queues, a NUMA node for
  * unbound ones), the connect items stay parked on the kernel's inactive
- * list and nothing moves. The harness's starvation watchdog sees a connect
- * parked longer than the stall timeout, takes the diagnosis from the
- * kernel's own state (WORK_STRUCT_INACTIVE, workqueue_congested()), gives
- * the DEADLOCK verdict, and aborts the run, which unwinds by itself.
+ * list and nothing moves. The starvation watchdog (starve_poll(), run by
+ * the harness's driving loop each tick) sees a connect parked longer than
+ * the stall timeout, takes the diagnosis from the kernel's own state
+ * (WORK_STRUCT_INACTIVE, workqueue_congested()) and gives the DEADLOCK
+ * verdict; the loop then stops the run, which unwinds by itself.
  *
  * Fixes: the client throttles requests in flight below max_active, or the
  * connect items go to a queue of their own.
@@ -113,7 +114,6 @@ struct starve {
 	spinlock_t lock;	/* protects parked */
 	struct list_head parked;
 	struct completion gate;
-	wait_queue_head_t progress;
 	unsigned long stall;	/* jiffies */
 	unsigned long wait_bound;	/* jiffies a request may wait at most */
 	unsigned long last_progress;	/* jiffies: a connect started or a request ended */
@@ -121,6 +121,7 @@ struct starve {
 	bool gate_open;
 	bool burst_queued;	/* the gate's bound runs from here */
 	bool throttled;
+	bool unwound;		/* stopped, and what was queued is off the queues */
 	atomic_t sent;		/* requests handed to the queue so far */
 	atomic_t in_flight;
 	atomic_t finished;
@@ -200,7 +201,7 @@ static void starve_connect_fn(struct work_struct *work)
 	smp_store_release(&sh->state, SHARE_CONNECTED);
 	wqf_complete_all(st->ctx, &sh->connected);
 	trace_wqfault_connect_done(st->ctx->id, sh - st->shares, work);
-	wake_up(&st->progress);
+	wake_up(&st->ctx->progress);
 }
 
 static void starve_submit(struct starve *st, struct starve_req *rq, u32 n,
@@ -234,7 +235,7 @@ static void starve_request_fn(struct work_struct *work)
 	if (wqf_ctx_aborted(st->ctx))
 		goto out;
 	if (rq->gated && !READ_ONCE(st->gate_open)) {
-		wake_up(&st->progress);
+		wake_up(&st->ctx->progress);
 		/*
 		 * The gate opens at most a stall after the whole burst is
 		 * queued, and queueing 100,000 requests on a busy host takes
@@ -284,7 +285,7 @@ out:
 		starve_admit_next(st, rq);
 	/* The client only waits for the last request (and ticks otherwise). */
 	if ((u32)atomic_inc_return(&st->finished) == st->k->requests)
-		wake_up(&st->progress);
+		wqf_ctx_event(st->ctx);
 }
 
 /* Lock-free maximum: submitters run concurrently in throttled runs. */
@@ -350,7 +351,7 @@ static bool starve_gate_settled(struct starve *st, u32 n)
 /* Sleep one watchdog tick or until a request ends; true: stop the run. */
 static bool starve_tick(struct starve *st, int seen)
 {
-	return wqf_ctx_tick(st->ctx, &st->progress, &st->finished, seen);
+	return wqf_ctx_tick(st->ctx, &st->ctx->progress, &st->finished, seen);
 }
 
 /*
@@ -386,7 +387,7 @@ static bool starve_confirm_stall(struct starve *st, struct starve_share **oldest
 	unsigned long progress = READ_ONCE(st->last_progress);
 	struct starve_share *suspect = *oldest;
 
-	if (wait_event_interruptible_timeout(st->progress,
+	if (wait_event_interruptible_timeout(st->ctx->progress,
 					     READ_ONCE(st->last_progress) != progress ||
 					     wqf_ctx_aborted(st->ctx), grace) < 0)
 		wqf_ctx_abort(st->ctx);
@@ -556,31 +557,68 @@ static void starve_teardown(struct starve *st)
 }
 
 /* The counters as they stand at the verdict, before any unwinding. */
-static u32 starve_snapshot(struct starve *st, ktime_t start, u32 verdict)
+static void starve_snapshot(struct starve *st)
 {
-	struct wqf_args *args = st->ctx->args;
 	struct wqf_starve *k = st->k;
 
-	args->verdict_us = ktime_us_delta(ktime_get(), start);
-	if (verdict == WQF_VERDICT_DEADLOCK &&
-	    !wqf_ctx_deadlock(st->ctx, args->verdict_us))
-		verdict = WQF_VERDICT_ABORTED;
 	k->completed = atomic_read(&st->completed);
 	k->hits = atomic_read(&st->hits);
 	k->misses = atomic_read(&st->misses);
 	k->timed_out = atomic_read(&st->timed_out);
 	k->connects = atomic_read(&st->connects);
-	return verdict;
 }
 
-static u32 starve_drive(struct starve *st, ktime_t start)
+/* Every request ended, or the run stopped and its queues are emptied. */
+static bool starve_done(struct wqf_ctx *ctx)
+{
+	struct starve *st = ctx->priv;
+
+	return (u32)atomic_read(&st->finished) == st->k->requests || READ_ONCE(st->unwound);
+}
+
+/*
+ * The driving thread's watchdog, each tick: a confirmed stall is the
+ * DEADLOCK; the counters are taken, the kernel's state diagnosed and,
+ * with WQF_RUN_CONFIRM, max_active raised to see it clear.
+ */
+static bool starve_poll(struct wqf_ctx *ctx)
+{
+	struct starve *st = ctx->priv;
+	struct starve_share *oldest = starve_watchdog(st);
+
+	if (!oldest || !starve_confirm_stall(st, &oldest) || !oldest)
+		return false;
+	if (!wqf_ctx_stall(ctx))
+		return false;
+	starve_snapshot(st);
+	starve_diagnose(st, oldest);
+	if (ctx->args->flags & WQF_RUN_CONFIRM)
+		starve_confirm(st, oldest);
+	return true;
+}
+
+static void starve_unwind(struct wqf_ctx *ctx)
+{
+	struct starve *st = ctx->priv;
+
+	starve_cancel_queued(st);
+	/* What still runs ends within a slice; destroying the queues drains it. */
+	WRITE_ONCE(st->unwound, true);
+}
+
+static const struct wqf_drive starve_drive_ops = {
+	.done = starve_done,
+	.poll = starve_poll,
+	.unwind = starve_unwind,
+};
+
+static u32 starve_drive(struct starve *st)
 {
 	struct wqf_ctx *ctx = st->ctx;
 	struct wqf_starve *k = st->k;
 	u32 burst = st->throttled ? min(k->requests, k->throttle) : k->requests;
-	u32 sent;
+	u32 sent, verdict;
 	unsigned long deadline;
-	struct starve_share *oldest;
 
 	/*
 	 * The start gate: hold the first burst until each request holds a slot
@@ -608,35 +646,19 @@ static u32 starve_drive(struct starve *st, ktime_t start)
 	WRITE_ONCE(st->gate_open, true);
 	wqf_complete_all(ctx, &st->gate);
 
-	for (;;) {
-		int seen = atomic_read(&st->finished);
-
-		if ((u32)seen == k->requests)
-			return starve_snapshot(st, start, atomic_read(&st->timed_out) ?
-					       WQF_VERDICT_DEADLOCK : WQF_VERDICT_COMPLETED);
-		oldest = starve_watchdog(st);
-		if (oldest && !starve_confirm_stall(st, &oldest))
-			return WQF_VERDICT_ABORTED;
-		if (oldest) {
-			if (starve_snapshot(st, start, WQF_VERDICT_DEADLOCK) !=
-			    WQF_VERDICT_DEADLOCK)
-				return WQF_VERDICT_ABORTED;
-			starve_diagnose(st, oldest);
-			if (ctx->args->flags & WQF_RUN_CONFIRM)
-				starve_confirm(st, oldest);
-			/* hang mode: keep it stuck, for the kernel's detectors */
-			wqf_hang_hold(ctx, &st->progress, &st->finished);
-			return WQF_VERDICT_DEADLOCK;
-		}
-		if (starve_tick(st, seen))
-			return WQF_VERDICT_ABORTED;
-	}
+	verdict = wqf_ctx_drive(ctx, &starve_drive_ops);
+	if (verdict == WQF_VERDICT_DEADLOCK)
+		return verdict;
+	/* Requests whose own wait bound expired saw the stall too. */
+	if (verdict == WQF_VERDICT_COMPLETED && atomic_read(&st->timed_out))
+		verdict = wqf_ctx_stall(ctx) ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_ABORTED;
+	starve_snapshot(st);
+	return verdict;
 }
 
 static int starve_run(struct wqf_ctx *ctx)
 {
 	struct wqf_args *args = ctx->args;
-	ktime_t start = ktime_get();
 	struct starve *st;
 	int ret;
 
@@ -644,11 +666,11 @@ static int starve_run(struct wqf_ctx *ctx)
 	if (!st)
 		return -ENOMEM;
 	st->ctx = ctx;
+	ctx->priv = st;
 	st->k = wqf_args_payload(args);
 	spin_lock_init(&st->lock);
 	INIT_LIST_HEAD(&st->parked);
 	init_completion(&st->gate);
-	init_waitqueue_head(&st->progress);
 	st->stall = msecs_to_jiffies(args->stall_timeout_ms);
 	/* Past the watchdog, the confirm window and the connect's own work. */
 	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ +
@@ -657,10 +679,11 @@ static int starve_run(struct wqf_ctx *ctx)
 
 	ret = starve_setup(st);
 	if (!ret) {
-		args->verdict = starve_drive(st, start);
+		args->verdict = starve_drive(st);
 		if (args->verdict == WQF_VERDICT_ABORTED)
-			starve_snapshot(st, start, WQF_VERDICT_ABORTED);
-		if (args->verdict != WQF_VERDICT_COMPLETED) {
+			starve_snapshot(st);
+		/* Stopped before the drive loop could unwind (the start gate). */
+		if (args->verdict != WQF_VERDICT_COMPLETED && !st->unwound) {
 			wqf_ctx_stop(ctx);
 			starve_cancel_queued(st);
 		}

@@ -116,7 +116,9 @@ enum wqf_ctx_state {
  * @stall: the stall timeout, in jiffies
  * @progress: where the parties wake the driving thread (wqf_ctx_event())
  * @events: the parties' progress counter
- * @parties: parties still to end, for wqf_ctx_wait_parties()
+ * @parties: parties still to end, for wqf_ctx_drive()
+ * @deadline: optional bound of wqf_ctx_drive() in jiffies (0: the parties'
+ *            own bounds suffice); past it the run is stopped, ABORTED
  * @deadlocked: a party or the driving thread saw the stall the scenario
  *              reproduces (set by the scenario, once)
  * @priv: the scenario's own state for the run
@@ -140,6 +142,7 @@ struct wqf_ctx {
 	wait_queue_head_t progress;
 	atomic_t events;
 	atomic_t parties;
+	unsigned long deadline;
 	void *priv;
 };
 
@@ -151,6 +154,22 @@ struct wqf_ctx {
 struct wqf_owner {
 	spinlock_t lock;	/* protects runs */
 	struct list_head runs;
+};
+
+/**
+ * struct wqf_drive - a scenario's part in the driving loop, wqf_ctx_drive()
+ * @done: the run's parties have all ended (NULL: when ctx->parties is 0)
+ * @poll: called each tick while the run goes on: true once the driving
+ *        thread has seen the stall (wqf_ctx_stall()), or, having decided
+ *        the verdict (wqf_ctx_decide()), that the parties left are stuck
+ *        for good; the loop then holds a hang-mode run and stops it
+ * @unwind: called once after the run is stopped: take the work items still
+ *          queued off their queues, so they need not run only to end
+ */
+struct wqf_drive {
+	bool (*done)(struct wqf_ctx *ctx);
+	bool (*poll)(struct wqf_ctx *ctx);
+	void (*unwind)(struct wqf_ctx *ctx);
 };
 
 /**
@@ -228,7 +247,8 @@ bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
 		  int seen);
 void wqf_ctx_event(struct wqf_ctx *ctx);
 bool wqf_ctx_wait(struct wqf_ctx *ctx);
-u32 wqf_ctx_wait_parties(struct wqf_ctx *ctx);
+bool wqf_ctx_stall(struct wqf_ctx *ctx);
+u32 wqf_ctx_drive(struct wqf_ctx *ctx, const struct wqf_drive *d);
 
 void wqf_owner_init(struct wqf_owner *owner);
 void wqf_owner_abort(struct wqf_owner *owner, const void *files);

@@ -181,7 +181,7 @@ static int sf_run(struct wqf_ctx *ctx)
 	for (i = 0; i < sf->k->resets; i++)
 		queue_work(sf->wq, &sf->items[i].reset);
 	/* The harness's loop: progress, the stall, the hang hold, the unwind. */
-	args->verdict = wqf_ctx_wait_parties(ctx);
+	args->verdict = wqf_ctx_drive(ctx, NULL);
 	wqf_ctx_stop(ctx);
 	for (i = 0; i < sf->k->resets; i++) {
 		sf->k->completed += sf->items[i].done;

@@ -545,12 +545,8 @@ static u32 abba_drive(struct abba *ab)
 	atomic_set(&ab->ctx->parties, k->clients);
 	for (i = 0; i < k->clients; i++)
 		queue_work(ab->wq, &ab->parties[i].work);
-	while (atomic_read(&ab->ready) < k->clients) {
-		if (wqf_ctx_wait(ab->ctx))
-			return WQF_VERDICT_ABORTED;
-		if (time_after(jiffies, deadline))
-			return WQF_VERDICT_ABORTED;
-	}
+	if (wqf_ctx_wait_until(ab->ctx, atomic_read(&ab->ready) == k->clients, deadline))
+		return WQF_VERDICT_ABORTED;
 	wqf_complete_all(ab->ctx, &ab->go);
 	/* Every client's waits are bounded by the stall timeout. */
 	verdict = wqf_ctx_drive(ab->ctx, NULL);

@@ -416,23 +416,19 @@ static u32 lockcb_drive(struct lockcb *lk)
 {
 	struct wqf_lockcb *k = lk->k;
 	unsigned long deadline;
+	int ret;
 	u32 i;
 
 	atomic_set(&lk->ctx->parties, 1 + k->bystanders + !!k->closers);
 	queue_delayed_work(lk->svc_wq, &lk->scan, msecs_to_jiffies(k->idle_ms));
 	deadline = jiffies + msecs_to_jiffies(k->idle_ms) + lk->ctx->stall + 10 * HZ;
-	while (!READ_ONCE(lk->scan_started)) {
-		/*
-		 * The abort of a deadlock verdict (the scanner started and
-		 * stalled before this thread ran again) is not an abort of
-		 * the run, as in the loop below.
-		 */
-		if (wqf_ctx_wait(lk->ctx) &&
-		    !READ_ONCE(lk->ctx->deadlocked))
-			return WQF_VERDICT_ABORTED;
-		if (time_after(jiffies, deadline))
-			return WQF_VERDICT_ABORTED;
-	}
+	ret = wqf_ctx_wait_until(lk->ctx, READ_ONCE(lk->scan_started), deadline);
+	/*
+	 * The stop of a deadlock verdict (the scanner started and stalled
+	 * before this thread ran again) is not an abort of the run.
+	 */
+	if (ret == -ETIMEDOUT || (ret && !READ_ONCE(lk->ctx->deadlocked)))
+		return WQF_VERDICT_ABORTED;
 	/* Behind the running scanner on its ordered service queue. */
 	for (i = 0; i < k->bystanders; i++) {
 		lk->bystanders[i].queued = ktime_get();

@@ -567,16 +567,11 @@ static u32 mux_drive(struct mux *mx)
 	 * goes on to its verdict.
 	 */
 	deadline = jiffies + mx->ctx->stall + MUX_START_BOUND;
-	while (mux_variant(mx) != WQF_MUX_SERIALISE &&
-	       READ_ONCE(mx->held) < k->resources) {
-		if (wqf_ctx_wait(mx->ctx))
-			break;
-		if (time_after(jiffies, deadline)) {
-			pr_warn_ratelimited("run %llu: %u of %u writers started in time; logoff starts\n",
-					    mx->ctx->id, READ_ONCE(mx->held), k->resources);
-			break;
-		}
-	}
+	if (mux_variant(mx) != WQF_MUX_SERIALISE &&
+	    wqf_ctx_wait_until(mx->ctx, READ_ONCE(mx->held) >= k->resources,
+			       deadline) == -ETIMEDOUT)
+		pr_warn_ratelimited("run %llu: %u of %u writers started in time; logoff starts\n",
+				    mx->ctx->id, READ_ONCE(mx->held), k->resources);
 	for (i = k->resources; i < k->threads; i++)
 		queue_work(mx->client_wq, &mx->threads[i].work);
 	return wqf_ctx_drive(mx->ctx, NULL);

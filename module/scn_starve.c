@@ -348,12 +348,6 @@ static bool starve_gate_settled(struct starve *st, u32 n)
 	return true;
 }
 
-/* Sleep one watchdog tick or until a request ends; true: stop the run. */
-static bool starve_tick(struct starve *st, int seen)
-{
-	return wqf_ctx_tick(st->ctx, &st->ctx->progress, &st->finished, seen);
-}
-
 /*
  * The starvation watchdog: the oldest parked connect, if it has been parked
  * for a stall period, no connect is running, and nothing has moved for as
@@ -437,15 +431,8 @@ static void starve_confirm(struct starve *st, struct starve_share *oldest)
 		return;
 	}
 	workqueue_set_max_active(st->connect_wq, k->max_active + 1);
-	k->confirm = WQF_CONFIRM_NOT_CLEARED;
-	while (time_before(jiffies, deadline)) {
-		if (READ_ONCE(oldest->state) != SHARE_QUEUED) {
-			k->confirm = WQF_CONFIRM_CLEARED;
-			break;
-		}
-		if (starve_tick(st, atomic_read(&st->finished)))
-			break;
-	}
+	k->confirm = wqf_ctx_wait_until(st->ctx, READ_ONCE(oldest->state) != SHARE_QUEUED,
+					deadline) ? WQF_CONFIRM_NOT_CLEARED : WQF_CONFIRM_CLEARED;
 }
 
 static struct workqueue_struct *starve_alloc_wq(struct starve *st,
@@ -639,9 +626,8 @@ static u32 starve_drive(struct starve *st)
 	WRITE_ONCE(st->burst_queued, true);
 	/* Settling is bounded by a stall from here, however long queueing took. */
 	deadline = jiffies + st->stall;
-	while (!starve_gate_settled(st, burst) && time_before(jiffies, deadline))
-		if (starve_tick(st, atomic_read(&st->finished)))
-			return WQF_VERDICT_ABORTED;
+	if (wqf_ctx_wait_until(ctx, starve_gate_settled(st, burst), deadline) == -ECANCELED)
+		return WQF_VERDICT_ABORTED;
 	WRITE_ONCE(st->last_progress, jiffies);
 	WRITE_ONCE(st->gate_open, true);
 	wqf_complete_all(ctx, &st->gate);

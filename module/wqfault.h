@@ -247,6 +247,33 @@ bool wqf_ctx_tick(struct wqf_ctx *ctx, wait_queue_head_t *wq, atomic_t *seq,
 		  int seen);
 void wqf_ctx_event(struct wqf_ctx *ctx);
 bool wqf_ctx_wait(struct wqf_ctx *ctx);
+
+/**
+ * wqf_ctx_wait_until() - the driving thread waits, ticking, for a start
+ * condition of its parties (a gate, writers holding their resources)
+ * @ctx: the run
+ * @cond: the condition, evaluated after each wqf_ctx_wait()
+ * @deadline: jiffies: the wait's bound
+ *
+ * Return: 0 once @cond holds, -ECANCELED if the run must stop (aborted or
+ * stopped, or the caller signalled), -ETIMEDOUT past @deadline.
+ */
+#define wqf_ctx_wait_until(ctx, cond, deadline)				\
+({									\
+	int __ret = 0;							\
+									\
+	while (!(cond)) {						\
+		if (wqf_ctx_wait(ctx)) {				\
+			__ret = -ECANCELED;				\
+			break;						\
+		}							\
+		if (time_after(jiffies, (deadline))) {			\
+			__ret = -ETIMEDOUT;				\
+			break;						\
+		}							\
+	}								\
+	__ret;								\
+})
 bool wqf_ctx_stall(struct wqf_ctx *ctx);
 u32 wqf_ctx_drive(struct wqf_ctx *ctx, const struct wqf_drive *d);
 

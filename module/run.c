@@ -723,6 +723,33 @@ static int wqf_print_fields(char *buf, size_t len, const struct wqf_scenario *sc
 				    wqf_payload(scn, args), dir);
 }
 
+/*
+ * A run's lifecycle: the scenario's state, its set-up, its parties driven
+ * to the verdict, the stop, its results, its teardown. Whatever happens,
+ * nothing of the run is pending or allocated on return.
+ */
+static int wqf_scenario_run(struct wqf_ctx *ctx, const struct wqf_scenario *scn)
+{
+	int ret;
+
+	ctx->priv = kzalloc(scn->priv_size, GFP_KERNEL);
+	if (!ctx->priv)
+		return -ENOMEM;
+	ret = scn->setup(ctx);
+	if (!ret)
+		ctx->args->verdict = scn->start(ctx);
+	wqf_ctx_stop(ctx);
+	if (scn->stop)
+		scn->stop(ctx);
+	if (!ret && scn->results)
+		scn->results(ctx);
+	if (scn->teardown)
+		scn->teardown(ctx);
+	kfree(ctx->priv);
+	ctx->priv = NULL;
+	return ret;
+}
+
 /**
  * wqf_run_scenario() - validate and carry out one run to its verdict
  * @args: knobs in, verdict and results out
@@ -782,7 +809,7 @@ int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner)
 	start_j = jiffies;
 	ctx->start = start;
 	ctx->stall = max_t(unsigned long, msecs_to_jiffies(args->stall_timeout_ms), 1);
-	ret = scn->run(ctx);
+	ret = wqf_scenario_run(ctx, scn);
 	args->elapsed_us = ktime_us_delta(ktime_get(), start);
 	/* Aborted while it set up: nothing ran, and that is a verdict too. */
 	if (ret == -ECANCELED && wqf_ctx_aborted(ctx)) {

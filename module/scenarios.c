@@ -116,8 +116,8 @@ static int wqf_scenario_sane(const struct wqf_scenario *scn)
 		why = "id";
 	else if (!scn->nr_variants || scn->nr_variants > WQF_MAX_VARIANTS || !scn->variants)
 		why = "variants";
-	else if (!scn->run)
-		why = "run";
+	else if (!scn->priv_size || !scn->setup || !scn->start)
+		why = "lifecycle (priv_size, setup, start)";
 	else if (!scn->payload_size || scn->payload_size > WQF_PAYLOAD_MAX ||
 		 scn->payload_min > scn->payload_size)
 		why = "payload size";

@@ -485,10 +485,16 @@ static void abba_init_lock(struct abba *ab, struct abba_lock *l, int which)
 	wqf_lock_init(&l->lock, ab->k->lock, key, abba_key_names[variant][which]);
 }
 
-static int abba_setup(struct abba *ab)
+static int abba_setup(struct wqf_ctx *ctx)
 {
-	struct wqf_abba *k = ab->k;
+	struct abba *ab = ctx->priv;
+	struct wqf_abba *k = wqf_args_payload(ctx->args);
 	u32 i;
+
+	ab->ctx = ctx;
+	ab->k = k;
+	ab->annotate = !(ctx->args->flags & WQF_RUN_NO_LOCKDEP);
+	init_completion(&ab->go);
 
 	ab->nr_res = k->resource == WQF_ABBA_SAME ? 1 : k->clients;
 	ab->res = kcalloc(ab->nr_res, sizeof(*ab->res), GFP_KERNEL);
@@ -515,8 +521,9 @@ static int abba_setup(struct abba *ab)
 }
 
 /* Wait for every client to end; the parties' counts stay readable. */
-static void abba_stop(struct abba *ab)
+static void abba_stop(struct wqf_ctx *ctx)
 {
+	struct abba *ab = ctx->priv;
 	u32 i;
 
 	if (ab->wq)
@@ -528,15 +535,18 @@ static void abba_stop(struct abba *ab)
 }
 
 /* Last: after abba_results() has read the parties. */
-static void abba_free(struct abba *ab)
+static void abba_free(struct wqf_ctx *ctx)
 {
+	struct abba *ab = ctx->priv;
+
 	kfree(ab->parties);
 	kfree(ab->res);
 }
 
 /* Queue the clients, open the start gate, wait for every client to end. */
-static u32 abba_drive(struct abba *ab)
+static u32 abba_drive(struct wqf_ctx *ctx)
 {
+	struct abba *ab = ctx->priv;
 	struct wqf_abba *k = ab->k;
 	u32 verdict;
 	unsigned long deadline = jiffies + ab->ctx->stall + 10 * HZ;
@@ -559,8 +569,9 @@ static u32 abba_drive(struct abba *ab)
 	return verdict;
 }
 
-static void abba_results(struct abba *ab)
+static void abba_results(struct wqf_ctx *ctx)
 {
+	struct abba *ab = ctx->priv;
 	struct wqf_abba *k = ab->k;
 	u32 i;
 
@@ -569,39 +580,6 @@ static void abba_results(struct abba *ab)
 		k->cycles += ab->parties[i].cycles;
 		k->timed_out += ab->parties[i].timed_out;
 	}
-}
-
-static int abba_run(struct wqf_ctx *ctx)
-{
-	struct wqf_args *args = ctx->args;
-	struct abba *ab;
-	int ret;
-
-	ab = kzalloc(sizeof(*ab), GFP_KERNEL);
-	if (!ab)
-		return -ENOMEM;
-	ab->ctx = ctx;
-	ab->k = wqf_args_payload(args);
-	ab->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
-	init_completion(&ab->go);
-
-	ret = abba_setup(ab);
-	if (!ret) {
-		args->verdict = abba_drive(ab);
-		wqf_ctx_stop(ctx);
-	}
-	abba_stop(ab);
-	if (!ret)
-		abba_results(ab);
-	abba_free(ab);
-	kfree(ab);
-	return ret;
-}
-
-static int abba_bad(const char *what, u32 val)
-{
-	pr_warn_ratelimited("invalid %s %u\n", what, val);
-	return -EINVAL;
 }
 
 /* What the field table cannot say: knobs bounded or derived by others. */
@@ -613,8 +591,8 @@ static int abba_validate(struct wqf_args *args)
 		k->iterations = k->mode == WQF_ABBA_RACE ? 1000 : 1;
 	/* Waits in a fixed run must stay well inside the stall timeout. */
 	if ((u64)k->race_window_us * k->clients * 2 >= args->stall_timeout_ms * 1000ULL)
-		return abba_bad("race_window_us (times clients, above half the stall timeout)",
-				k->race_window_us);
+		return wqf_bad("race_window_us (times clients, above half the stall timeout)",
+			       k->race_window_us);
 	return 0;
 }
 
@@ -663,5 +641,10 @@ const struct wqf_scenario wqf_scn_abba = {
 	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
 	WQF_SCENARIO_PAYLOAD(struct wqf_abba, abba_fields, first_cycle_us),
 	.validate = abba_validate,
-	.run = abba_run,
+	.priv_size = sizeof(struct abba),
+	.setup = abba_setup,
+	.start = abba_drive,
+	.stop = abba_stop,
+	.results = abba_results,
+	.teardown = abba_free,
 };

@@ -406,10 +406,19 @@ static void leak_plan(struct leak *lk, bool fault_attr)
 	}
 }
 
-static int leak_setup(struct leak *lk)
+static int leak_setup(struct wqf_ctx *ctx)
 {
-	struct wqf_leak *k = lk->k;
+	struct leak *lk = ctx->priv;
+	struct wqf_leak *k = wqf_args_payload(ctx->args);
 	u32 i;
+
+	lk->ctx = ctx;
+	lk->k = k;
+	lk->fixed = ctx->args->variant == WQF_LEAK_FIXED;
+	lk->attempts = lk->fixed ? 1 + k->close_retries : 1;
+	lk->nr_sites = 1 + k->buffers + lk->attempts + 1;
+	mutex_init(&lk->table_lock);
+	INIT_LIST_HEAD(&lk->table);
 
 	lk->senders = kvcalloc(k->senders, sizeof(*lk->senders), GFP_KERNEL);
 	lk->plan = kvcalloc(k->senders, lk->nr_sites, GFP_KERNEL);
@@ -426,7 +435,10 @@ static int leak_setup(struct leak *lk)
 		INIT_DELAYED_WORK(&s->retry, leak_retry_fn);
 	}
 	lk->wq = alloc_workqueue("wqf_leak%llu", WQ_UNBOUND, 0, lk->ctx->id);
-	return lk->wq ? 0 : -ENOMEM;
+	if (!lk->wq)
+		return -ENOMEM;
+	leak_plan(lk, ctx->args->flags & WQF_RUN_FAULT_ATTR);
+	return 0;
 }
 
 /*
@@ -471,8 +483,9 @@ static const struct wqf_drive leak_drive_ops = {
 };
 
 /* Queue the senders; wait, bounded, until they and their retries end. */
-static u32 leak_drive(struct leak *lk)
+static u32 leak_drive(struct wqf_ctx *ctx)
 {
+	struct leak *lk = ctx->priv;
 	struct wqf_leak *k = lk->k;
 	u32 i;
 
@@ -487,8 +500,9 @@ static u32 leak_drive(struct leak *lk)
 }
 
 /* Stop every work item (an aborted run may have retries pending). */
-static void leak_teardown(struct leak *lk)
+static void leak_teardown(struct wqf_ctx *ctx)
 {
+	struct leak *lk = ctx->priv;
 	struct leak_entry *e, *tmp;
 	u32 i;
 
@@ -508,10 +522,12 @@ static void leak_teardown(struct leak *lk)
 	}
 	kvfree(lk->plan);
 	kvfree(lk->senders);
+	mutex_destroy(&lk->table_lock);
 }
 
-static void leak_results(struct leak *lk)
+static void leak_results(struct wqf_ctx *ctx)
 {
+	struct leak *lk = ctx->priv;
 	struct wqf_leak *k = lk->k;
 	u32 i;
 
@@ -539,54 +555,15 @@ static void leak_results(struct leak *lk)
 	mutex_unlock(&lk->table_lock);
 }
 
-static int leak_run(struct wqf_ctx *ctx)
-{
-	struct wqf_args *args = ctx->args;
-	struct leak *lk;
-	int ret;
-
-	lk = kzalloc(sizeof(*lk), GFP_KERNEL);
-	if (!lk)
-		return -ENOMEM;
-	lk->ctx = ctx;
-	ctx->priv = lk;
-	lk->k = wqf_args_payload(args);
-	lk->fixed = args->variant == WQF_LEAK_FIXED;
-	lk->attempts = lk->fixed ? 1 + lk->k->close_retries : 1;
-	lk->nr_sites = 1 + lk->k->buffers + lk->attempts + 1;
-	mutex_init(&lk->table_lock);
-	INIT_LIST_HEAD(&lk->table);
-
-	ret = leak_setup(lk);
-	if (!ret) {
-		leak_plan(lk, args->flags & WQF_RUN_FAULT_ATTR);
-		args->verdict = leak_drive(lk);
-		/* Parties done (or aborted): the table is what they left. */
-		if (args->verdict == WQF_VERDICT_ABORTED)
-			wqf_ctx_stop(ctx);
-		leak_results(lk);
-	}
-	leak_teardown(lk);
-	mutex_destroy(&lk->table_lock);
-	kfree(lk);
-	return ret;
-}
-
-static int leak_bad(const char *what, u32 val)
-{
-	pr_warn_ratelimited("invalid %s %u\n", what, val);
-	return -EINVAL;
-}
-
 /* What the field table cannot say: knobs bounded by others. */
 static int leak_validate(struct wqf_args *args)
 {
 	struct wqf_leak *k = wqf_args_payload(args);
 
 	if (k->fault_write_at > k->buffers)
-		return leak_bad("fault_write_at (above buffers)", k->fault_write_at);
+		return wqf_bad("fault_write_at (above buffers)", k->fault_write_at);
 	if (k->fault_connect > k->senders)
-		return leak_bad("fault_connect (above senders)", k->fault_connect);
+		return wqf_bad("fault_connect (above senders)", k->fault_connect);
 	return 0;
 }
 
@@ -644,6 +621,10 @@ const struct wqf_scenario wqf_scn_leak = {
 	.flags = WQF_RUN_FAULT_ATTR | WQF_RUN_HANG,
 	WQF_SCENARIO_PAYLOAD(struct wqf_leak, leak_fields, leaked_names),
 	.validate = leak_validate,
-	.run = leak_run,
+	.priv_size = sizeof(struct leak),
+	.setup = leak_setup,
+	.start = leak_drive,
+	.results = leak_results,
+	.teardown = leak_teardown,
 	.leaked = leak_leaked,
 };

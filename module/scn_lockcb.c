@@ -350,10 +350,16 @@ static void lockcb_closer_fn(struct work_struct *work)
 	lockcb_event(lk);
 }
 
-static int lockcb_setup(struct lockcb *lk)
+static int lockcb_setup(struct wqf_ctx *ctx)
 {
-	struct wqf_lockcb *k = lk->k;
-	u32 i;
+	struct lockcb *lk = ctx->priv;
+	struct wqf_lockcb *k = wqf_args_payload(ctx->args);
+	u32 v = ctx->args->variant, i;
+
+	lk->ctx = ctx;
+	lk->k = k;
+	lk->annotate = !(ctx->args->flags & WQF_RUN_NO_LOCKDEP);
+	wqf_lock_init(&lk->lock, k->lock, &lockcb_lock_keys[v][k->lock], lockcb_lock_names[v]);
 
 	/* Large tables fail cleanly (ENOMEM), without calling the OOM killer. */
 	lk->sessions = kvcalloc(k->sessions, sizeof(*lk->sessions),
@@ -393,8 +399,10 @@ static int lockcb_setup(struct lockcb *lk)
 }
 
 /* Wait for every work item of the run: nothing touches the sessions after. */
-static void lockcb_stop(struct lockcb *lk)
+static void lockcb_stop(struct wqf_ctx *ctx)
 {
+	struct lockcb *lk = ctx->priv;
+
 	if (lk->svc_wq) {
 		cancel_delayed_work_sync(&lk->scan);
 		destroy_workqueue(lk->svc_wq);
@@ -404,16 +412,19 @@ static void lockcb_stop(struct lockcb *lk)
 }
 
 /* Only after lockcb_results(): the tallies are read from these arrays. */
-static void lockcb_free(struct lockcb *lk)
+static void lockcb_free(struct wqf_ctx *ctx)
 {
+	struct lockcb *lk = ctx->priv;
+
 	kvfree(lk->bystanders);
 	kvfree(lk->sessions);
 	wqf_lock_destroy(&lk->lock);
 }
 
 /* Start the scanner, then bystanders and the closer once it runs. */
-static u32 lockcb_drive(struct lockcb *lk)
+static u32 lockcb_drive(struct wqf_ctx *ctx)
 {
+	struct lockcb *lk = ctx->priv;
 	struct wqf_lockcb *k = lk->k;
 	unsigned long deadline;
 	int ret;
@@ -440,8 +451,9 @@ static u32 lockcb_drive(struct lockcb *lk)
 	return wqf_ctx_drive(lk->ctx, NULL);
 }
 
-static void lockcb_results(struct lockcb *lk)
+static void lockcb_results(struct wqf_ctx *ctx)
 {
+	struct lockcb *lk = ctx->priv;
 	struct wqf_lockcb *k = lk->k;
 	s64 sum = 0;
 	u32 i;
@@ -467,57 +479,20 @@ static void lockcb_results(struct lockcb *lk)
 		k->bystander_mean_delay_us = div_u64(sum, k->bystanders_run);
 }
 
-static int lockcb_run(struct wqf_ctx *ctx)
-{
-	struct wqf_args *args = ctx->args;
-	struct lock_class_key *key;
-	const char *kname;
-	struct lockcb *lk;
-	int ret;
-
-	lk = kzalloc(sizeof(*lk), GFP_KERNEL);
-	if (!lk)
-		return -ENOMEM;
-	lk->ctx = ctx;
-	lk->k = wqf_args_payload(args);
-	lk->annotate = !(args->flags & WQF_RUN_NO_LOCKDEP);
-	key = &lockcb_lock_keys[args->variant][lk->k->lock];
-	kname = lockcb_lock_names[args->variant];
-	wqf_lock_init(&lk->lock, lk->k->lock, key, kname);
-
-	ret = lockcb_setup(lk);
-	if (!ret) {
-		args->verdict = lockcb_drive(lk);
-		wqf_ctx_stop(ctx);
-	}
-	lockcb_stop(lk);
-	if (!ret)
-		lockcb_results(lk);
-	lockcb_free(lk);
-	kfree(lk);
-	return ret;
-}
-
-static int lockcb_bad(const char *what, u32 val)
-{
-	pr_warn_ratelimited("invalid %s %u\n", what, val);
-	return -EINVAL;
-}
-
 /* What the field table cannot say: knobs bounded or derived by others. */
 static int lockcb_validate(struct wqf_args *args)
 {
 	struct wqf_lockcb *k = wqf_args_payload(args);
 
 	if (k->path == WQF_LOCKCB_FLUSH && k->lock == WQF_LOCK_SPINLOCK)
-		return lockcb_bad("path flush with a spinlock (flushing sleeps)",
-				  k->path);
+		return wqf_bad("path flush with a spinlock (flushing sleeps)",
+			       k->path);
 	if (!k->expired)
 		k->expired = k->sessions;
 	if (k->expired > k->sessions)
-		return lockcb_bad("expired (above sessions)", k->expired);
+		return wqf_bad("expired (above sessions)", k->expired);
 	if (k->closers > k->sessions)
-		return lockcb_bad("closers (above sessions)", k->closers);
+		return wqf_bad("closers (above sessions)", k->closers);
 	return 0;
 }
 
@@ -567,6 +542,11 @@ const struct wqf_scenario wqf_scn_lockcb = {
 	.flags = WQF_RUN_NO_LOCKDEP | WQF_RUN_HANG,
 	WQF_SCENARIO_PAYLOAD(struct wqf_lockcb, lockcb_fields, bystander_mean_delay_us),
 	.validate = lockcb_validate,
-	.run = lockcb_run,
+	.priv_size = sizeof(struct lockcb),
+	.setup = lockcb_setup,
+	.start = lockcb_drive,
+	.stop = lockcb_stop,
+	.results = lockcb_results,
+	.teardown = lockcb_free,
 	.leaked = lockcb_leaked,
 };

@@ -510,10 +510,18 @@ static void mux_logoff_fn(struct work_struct *work)
 	mux_thread_end(mx, t, ret);
 }
 
-static int mux_setup(struct mux *mx)
+static int mux_setup(struct wqf_ctx *ctx)
 {
-	struct wqf_mux *k = mx->k;
+	struct mux *mx = ctx->priv;
+	struct wqf_mux *k = wqf_args_payload(ctx->args);
 	u32 i;
+
+	mx->ctx = ctx;
+	mx->k = k;
+	mx->nr_logoff = k->threads - k->resources;
+	mx->free = k->credits;
+	spin_lock_init(&mx->lock);
+	init_waitqueue_head(&mx->wq);
 
 	mx->threads = kcalloc(k->threads, sizeof(*mx->threads), GFP_KERNEL);
 	mx->owner = kcalloc(k->resources, sizeof(*mx->owner), GFP_KERNEL);
@@ -542,16 +550,19 @@ static int mux_setup(struct mux *mx)
 }
 
 /* Flush and destroy both queues: nothing of the run is left pending. */
-static void mux_destroy_queues(struct mux *mx)
+static void mux_destroy_queues(struct wqf_ctx *ctx)
 {
+	struct mux *mx = ctx->priv;
+
 	if (mx->client_wq)
 		destroy_workqueue(mx->client_wq);
 	if (mx->tx_wq)
 		destroy_workqueue(mx->tx_wq);
 }
 
-static u32 mux_drive(struct mux *mx)
+static u32 mux_drive(struct wqf_ctx *ctx)
 {
+	struct mux *mx = ctx->priv;
 	struct wqf_mux *k = mx->k;
 	unsigned long deadline;
 	u32 i;
@@ -577,8 +588,18 @@ static u32 mux_drive(struct mux *mx)
 	return wqf_ctx_drive(mx->ctx, NULL);
 }
 
-static void mux_results(struct mux *mx)
+/* Only after mux_results(): the tallies are read from these arrays. */
+static void mux_free(struct wqf_ctx *ctx)
 {
+	struct mux *mx = ctx->priv;
+
+	kfree(mx->owner);
+	kfree(mx->threads);
+}
+
+static void mux_results(struct wqf_ctx *ctx)
+{
+	struct mux *mx = ctx->priv;
 	struct wqf_mux *k = mx->k;
 	u32 i;
 
@@ -599,53 +620,16 @@ static void mux_results(struct mux *mx)
 	k->max_credits_in_use = mx->in_use_max;
 }
 
-static int mux_run(struct wqf_ctx *ctx)
-{
-	struct wqf_args *args = ctx->args;
-	struct wqf_mux *k = wqf_args_payload(args);
-	struct mux *mx;
-	int ret;
-
-	mx = kzalloc(sizeof(*mx), GFP_KERNEL);
-	if (!mx)
-		return -ENOMEM;
-	mx->ctx = ctx;
-	mx->k = k;
-	mx->nr_logoff = k->threads - k->resources;
-	mx->free = k->credits;
-	spin_lock_init(&mx->lock);
-	init_waitqueue_head(&mx->wq);
-
-	ret = mux_setup(mx);
-	if (!ret) {
-		args->verdict = mux_drive(mx);
-		wqf_ctx_stop(ctx);
-	}
-	mux_destroy_queues(mx);
-	if (!ret)
-		mux_results(mx);
-	kfree(mx->owner);
-	kfree(mx->threads);
-	kfree(mx);
-	return ret;
-}
-
-static int mux_bad(const char *what, u32 val)
-{
-	pr_warn_ratelimited("invalid %s %u\n", what, val);
-	return -EINVAL;
-}
-
 /* What the field table cannot say: knobs bounded or derived by others. */
 static int mux_validate(struct wqf_args *args)
 {
 	struct wqf_mux *k = wqf_args_payload(args);
 
 	if (k->resources >= k->threads)
-		return mux_bad("resources (must be below threads)", k->resources);
+		return wqf_bad("resources (must be below threads)", k->resources);
 	/* A writer still in its window is slow, not stuck. */
 	if (k->window_us > args->stall_timeout_ms * 500ULL)
-		return mux_bad("window_us (more than half the stall timeout)",
+		return wqf_bad("window_us (more than half the stall timeout)",
 			       k->window_us);
 	k->diag_credit_thread = -1;
 	k->diag_resource = -1;
@@ -712,6 +696,11 @@ const struct wqf_scenario wqf_scn_mux = {
 	.flags = WQF_RUN_HANG,
 	WQF_SCENARIO_PAYLOAD(struct wqf_mux, mux_fields, diag_resource_waiters),
 	.validate = mux_validate,
-	.run = mux_run,
+	.priv_size = sizeof(struct mux),
+	.setup = mux_setup,
+	.start = mux_drive,
+	.stop = mux_destroy_queues,
+	.results = mux_results,
+	.teardown = mux_free,
 	.leaked = mux_leaked,
 };

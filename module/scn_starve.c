@@ -122,6 +122,7 @@ struct starve {
 	bool burst_queued;	/* the gate's bound runs from here */
 	bool throttled;
 	bool unwound;		/* stopped, and what was queued is off the queues */
+	bool snapped;		/* the counters were taken at the verdict */
 	atomic_t sent;		/* requests handed to the queue so far */
 	atomic_t in_flight;
 	atomic_t finished;
@@ -454,11 +455,23 @@ static struct workqueue_struct *starve_alloc_wq(struct starve *st,
 			       st->ctx->id);
 }
 
-static int starve_setup(struct starve *st)
+static int starve_setup(struct wqf_ctx *ctx)
 {
-	struct wqf_starve *k = st->k;
-	bool throttled = st->throttled;
+	struct starve *st = ctx->priv;
+	struct wqf_starve *k = wqf_args_payload(ctx->args);
+	bool throttled = ctx->args->variant == WQF_STARVE_THROTTLE;
 	u32 i;
+
+	st->ctx = ctx;
+	st->k = k;
+	spin_lock_init(&st->lock);
+	INIT_LIST_HEAD(&st->parked);
+	init_completion(&st->gate);
+	st->stall = msecs_to_jiffies(ctx->args->stall_timeout_ms);
+	/* Past the watchdog, the confirm window and the connect's own work. */
+	st->wait_bound = 3 * st->stall + usecs_to_jiffies(k->connect_delay_us) + HZ +
+			 msecs_to_jiffies(ctx->args->hang.hang_ms);
+	st->throttled = throttled;
 
 	st->nr_shares = k->shares;
 	st->nr_reqs = throttled ? min(k->requests, k->throttle) : k->requests;
@@ -528,8 +541,10 @@ static void starve_cancel_queued(struct starve *st)
 	}
 }
 
-static void starve_teardown(struct starve *st)
+static void starve_teardown(struct wqf_ctx *ctx)
 {
+	struct starve *st = ctx->priv;
+
 	/*
 	 * Requests first: a request still running may queue its connect,
 	 * which must find the connect queue alive, never being destroyed.
@@ -578,6 +593,7 @@ static bool starve_poll(struct wqf_ctx *ctx)
 	if (!wqf_ctx_stall(ctx))
 		return false;
 	starve_snapshot(st);
+	st->snapped = true;
 	starve_diagnose(st, oldest);
 	if (ctx->args->flags & WQF_RUN_CONFIRM)
 		starve_confirm(st, oldest);
@@ -599,9 +615,9 @@ static const struct wqf_drive starve_drive_ops = {
 	.unwind = starve_unwind,
 };
 
-static u32 starve_drive(struct starve *st)
+static u32 starve_drive(struct wqf_ctx *ctx)
 {
-	struct wqf_ctx *ctx = st->ctx;
+	struct starve *st = ctx->priv;
 	struct wqf_starve *k = st->k;
 	u32 burst = st->throttled ? min(k->requests, k->throttle) : k->requests;
 	u32 sent, verdict;
@@ -633,51 +649,29 @@ static u32 starve_drive(struct starve *st)
 	wqf_complete_all(ctx, &st->gate);
 
 	verdict = wqf_ctx_drive(ctx, &starve_drive_ops);
-	if (verdict == WQF_VERDICT_DEADLOCK)
-		return verdict;
 	/* Requests whose own wait bound expired saw the stall too. */
 	if (verdict == WQF_VERDICT_COMPLETED && atomic_read(&st->timed_out))
 		verdict = wqf_ctx_stall(ctx) ? WQF_VERDICT_DEADLOCK : WQF_VERDICT_ABORTED;
-	starve_snapshot(st);
 	return verdict;
 }
 
-static int starve_run(struct wqf_ctx *ctx)
+/* Stopped before the drive loop could unwind (the start gate), or done. */
+static void starve_stop(struct wqf_ctx *ctx)
 {
-	struct wqf_args *args = ctx->args;
-	struct starve *st;
-	int ret;
+	struct starve *st = ctx->priv;
 
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return -ENOMEM;
-	st->ctx = ctx;
-	ctx->priv = st;
-	st->k = wqf_args_payload(args);
-	spin_lock_init(&st->lock);
-	INIT_LIST_HEAD(&st->parked);
-	init_completion(&st->gate);
-	st->stall = msecs_to_jiffies(args->stall_timeout_ms);
-	/* Past the watchdog, the confirm window and the connect's own work. */
-	st->wait_bound = 3 * st->stall + usecs_to_jiffies(st->k->connect_delay_us) + HZ +
-			 msecs_to_jiffies(args->hang.hang_ms);
-	st->throttled = args->variant == WQF_STARVE_THROTTLE;
+	if (st->wq && ctx->args->verdict != WQF_VERDICT_COMPLETED && !st->unwound)
+		starve_cancel_queued(st);
+	wqf_complete_all(ctx, &st->gate);
+}
 
-	ret = starve_setup(st);
-	if (!ret) {
-		args->verdict = starve_drive(st);
-		if (args->verdict == WQF_VERDICT_ABORTED)
-			starve_snapshot(st);
-		/* Stopped before the drive loop could unwind (the start gate). */
-		if (args->verdict != WQF_VERDICT_COMPLETED && !st->unwound) {
-			wqf_ctx_stop(ctx);
-			starve_cancel_queued(st);
-		}
-		wqf_complete_all(ctx, &st->gate);
-	}
-	starve_teardown(st);
-	kfree(st);
-	return ret;
+/* The counters, unless the watchdog took them at the verdict. */
+static void starve_results(struct wqf_ctx *ctx)
+{
+	struct starve *st = ctx->priv;
+
+	if (!st->snapped)
+		starve_snapshot(st);
 }
 
 /* The kernel's WQ_DFL_MIN_ACTIVE (since 6.9): a node's floor. */
@@ -707,12 +701,6 @@ static u32 starve_node_limit(u32 max_active)
 	return limit;
 }
 
-static int starve_bad(const char *what, u32 val)
-{
-	pr_warn_ratelimited("invalid %s %u\n", what, val);
-	return -EINVAL;
-}
-
 static bool starve_cpu_ok(s32 cpu)
 {
 	return (u32)cpu < nr_cpu_ids && cpu_online(cpu);
@@ -726,11 +714,11 @@ static int starve_validate(struct wqf_args *args)
 	if (!k->max_active)
 		k->max_active = k->queue == WQF_QUEUE_ORDERED ? 1 : 4;
 	if (k->queue == WQF_QUEUE_ORDERED && k->max_active != 1)
-		return starve_bad("max_active (an ordered queue has 1)", k->max_active);
+		return wqf_bad("max_active (an ordered queue has 1)", k->max_active);
 	if (!k->shares)
 		k->shares = k->requests;
 	if (k->cached > k->shares)
-		return starve_bad("cached (above shares)", k->cached);
+		return wqf_bad("cached (above shares)", k->cached);
 	if (args->variant == WQF_STARVE_THROTTLE) {
 		/*
 		 * Below what the kernel grants at once in one domain: a CPU's
@@ -743,15 +731,15 @@ static int starve_validate(struct wqf_args *args)
 		if (!k->throttle)
 			k->throttle = k->max_active - 1;
 		if (!k->throttle || k->throttle >= k->max_active)
-			return starve_bad("throttle (must be 1..max_active-1)",
-					  k->throttle);
+			return wqf_bad("throttle (must be 1..max_active-1)",
+				       k->throttle);
 	} else if (k->throttle) {
-		return starve_bad("throttle for an unthrottled variant", k->throttle);
+		return wqf_bad("throttle for an unthrottled variant", k->throttle);
 	}
 	if (k->placement == WQF_PLACE_PIN && !starve_cpu_ok(k->cpu))
-		return starve_bad("cpu (not online)", k->cpu);
+		return wqf_bad("cpu (not online)", k->cpu);
 	if (k->connect_placement == WQF_PLACE_PIN && !starve_cpu_ok(k->connect_cpu))
-		return starve_bad("connect_cpu (not online)", k->connect_cpu);
+		return wqf_bad("connect_cpu (not online)", k->connect_cpu);
 	k->diag_cpu = -1;
 	k->diag_node = -1;
 	return 0;
@@ -824,5 +812,10 @@ const struct wqf_scenario wqf_scn_starve = {
 	.flags = WQF_RUN_CONFIRM | WQF_RUN_HANG,
 	WQF_SCENARIO_PAYLOAD(struct wqf_starve, starve_fields, mem_bytes),
 	.validate = starve_validate,
-	.run = starve_run,
+	.priv_size = sizeof(struct starve),
+	.setup = starve_setup,
+	.start = starve_drive,
+	.stop = starve_stop,
+	.results = starve_results,
+	.teardown = starve_teardown,
 };

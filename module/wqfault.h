@@ -190,10 +190,19 @@ struct wqf_drive {
  *            another, values derived from others); called after the
  *            harness checked every field. -EINVAL (with a rate-limited
  *            message) on bad input
- * @run: carry out the run to its verdict; every wait bounded; nothing left
- *       pending on return. Returns 0 or a negative errno (no verdict);
- *       -ECANCELED if aborted while setting up, which the harness reports
- *       as the verdict ABORTED.
+ * @priv_size: bytes of the run's own state, ctx->priv: the harness
+ *             allocates it zeroed before @setup and frees it after
+ *             @teardown
+ * @setup: make the run's queues, locks and state; 0 or a negative errno
+ *         (nothing runs then; -ECANCELED if aborted meanwhile, which the
+ *         harness reports as the verdict ABORTED)
+ * @start: start the parties and drive the run to its verdict, with
+ *         wqf_ctx_drive(); every wait bounded. Returns the verdict
+ * @stop: optional: after the harness stopped the run (wqf_ctx_stop(),
+ *        also when @setup failed), end what is pending, so that nothing
+ *        runs any more: cancel work, destroy the queues
+ * @results: optional: after @stop, fill the payload's results
+ * @teardown: optional: free what @setup made, also after it failed
  * @leaked: optional: did a COMPLETED run leave state behind? The harness
  *          then reports LEAKED
  */
@@ -209,7 +218,12 @@ struct wqf_scenario {
 	u32 payload_size;
 	u32 payload_min;
 	int (*validate)(struct wqf_args *args);
-	int (*run)(struct wqf_ctx *ctx);
+	size_t priv_size;
+	int (*setup)(struct wqf_ctx *ctx);
+	u32 (*start)(struct wqf_ctx *ctx);
+	void (*stop)(struct wqf_ctx *ctx);
+	void (*results)(struct wqf_ctx *ctx);
+	void (*teardown)(struct wqf_ctx *ctx);
 	bool (*leaked)(const struct wqf_args *args);
 };
 
@@ -282,6 +296,19 @@ void wqf_owner_abort(struct wqf_owner *owner, const void *files);
 int wqf_run_scenario(struct wqf_args *args, struct wqf_owner *owner);
 void *wqf_args_field(const struct wqf_args *args, const char *name,
 		     const struct wqf_field **field);
+/**
+ * wqf_bad() - refuse a knob in a scenario's validate: one rate-limited line
+ * @what: the knob and the rule it breaks
+ * @val: its value
+ *
+ * Return: -EINVAL.
+ */
+#define wqf_bad(what, val)						\
+({									\
+	pr_warn_ratelimited("invalid %s %lld\n", (what), (long long)(val)); \
+	-EINVAL;							\
+})
+
 int wqf_args_get(const struct wqf_args *args, const char *name, s64 *v);
 int wqf_args_set(struct wqf_args *args, const char *name, s64 v);
 int wqf_runs_in_progress(void);

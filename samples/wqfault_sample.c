@@ -149,26 +149,20 @@ static void sf_reset_fn(struct work_struct *work)
 	wqf_ctx_event(ctx);
 }
 
-static int sf_run(struct wqf_ctx *ctx)
+/* The queues and items; the harness allocated struct sf_run (ctx->priv). */
+static int sf_setup(struct wqf_ctx *ctx)
 {
-	struct wqf_args *args = ctx->args;
-	struct sf_run *sf;
-	int ret = 0;
+	struct sf_run *sf = ctx->priv;
 	u32 i;
 
-	sf = kzalloc(sizeof(*sf), GFP_KERNEL);
-	if (!sf)
-		return -ENOMEM;
 	sf->ctx = ctx;
-	sf->k = wqf_args_payload(args);
+	sf->k = wqf_args_payload(ctx->args);
 	sf->items = kcalloc(sf->k->resets, sizeof(*sf->items), GFP_KERNEL);
 	sf->wq = alloc_workqueue("wqf_sample", WQ_UNBOUND, sf->k->max_active);
-	sf->del_wq = args->variant == SF_FIXED ?
+	sf->del_wq = ctx->args->variant == SF_FIXED ?
 		alloc_workqueue("wqf_sample_del", WQ_UNBOUND, 0) : sf->wq;
-	if (!sf->items || !sf->wq || !sf->del_wq) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!sf->items || !sf->wq || !sf->del_wq)
+		return -ENOMEM;
 	for (i = 0; i < sf->k->resets; i++) {
 		struct sf_item *it = &sf->items[i];
 
@@ -177,25 +171,42 @@ static int sf_run(struct wqf_ctx *ctx)
 		INIT_WORK(&it->del, sf_delete_fn);
 		init_completion(&it->deleted);
 	}
+	return 0;
+}
+
+/* Queue the resets; the harness's loop: progress, the stall, the hold. */
+static u32 sf_start(struct wqf_ctx *ctx)
+{
+	struct sf_run *sf = ctx->priv;
+	u32 i;
+
 	atomic_set(&ctx->parties, sf->k->resets);
 	for (i = 0; i < sf->k->resets; i++)
 		queue_work(sf->wq, &sf->items[i].reset);
-	/* The harness's loop: progress, the stall, the hang hold, the unwind. */
-	args->verdict = wqf_ctx_drive(ctx, NULL);
-	wqf_ctx_stop(ctx);
+	return wqf_ctx_drive(ctx, NULL);
+}
+
+static void sf_results(struct wqf_ctx *ctx)
+{
+	struct sf_run *sf = ctx->priv;
+	u32 i;
+
 	for (i = 0; i < sf->k->resets; i++) {
 		sf->k->completed += sf->items[i].done;
 		sf->k->waited_max_us = max(sf->k->waited_max_us, sf->items[i].waited_us);
 	}
-out:
-	/* The resets have returned; destroying drains the deletes they queued. */
+}
+
+/* The resets have returned; destroying drains the deletes they queued. */
+static void sf_teardown(struct wqf_ctx *ctx)
+{
+	struct sf_run *sf = ctx->priv;
+
 	if (sf->del_wq && sf->del_wq != sf->wq)
 		destroy_workqueue(sf->del_wq);
 	if (sf->wq)
 		destroy_workqueue(sf->wq);
 	kfree(sf->items);
-	kfree(sf);
-	return ret;
 }
 
 static const struct wqf_scenario sf_scenario = {
@@ -208,7 +219,11 @@ static const struct wqf_scenario sf_scenario = {
 	.fields = sf_fields,
 	.nr_fields = ARRAY_SIZE(sf_fields),
 	.payload_size = sizeof(struct sf_payload),
-	.run = sf_run,
+	.priv_size = sizeof(struct sf_run),
+	.setup = sf_setup,
+	.start = sf_start,
+	.results = sf_results,
+	.teardown = sf_teardown,
 };
 
 static int __init sf_init(void)

@@ -107,22 +107,33 @@ static int runner_start(struct runner *r, int fd, __u32 variant,
 	return pthread_create(&r->thread, NULL, runner_fn, r);
 }
 
+/* A fixture's set-up: @fd is the device, or the test SKIPs (no module). */
+static void dev_open(struct __test_metadata *_metadata, int *fd)
+{
+	*fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
+	if (*fd < 0 && errno == ENOENT)
+		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
+	ASSERT_LE(0, *fd);
+}
+
+static void dev_close(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 FIXTURE(dev) {
 	int fd;
 };
 
 FIXTURE_SETUP(dev)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(dev)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 TEST_F(dev, version)
@@ -666,16 +677,12 @@ FIXTURE_VARIANT_ADD(starve, separate_queue) {
 
 FIXTURE_SETUP(starve)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(starve)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 TEST_F(starve, verdict)
@@ -792,16 +799,12 @@ FIXTURE_VARIANT_ADD(bad_run, connect_cpu_4096) {
 
 FIXTURE_SETUP(bad_run)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(bad_run)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 TEST_F(bad_run, einval)
@@ -864,16 +867,12 @@ FIXTURE_VARIANT_ADD(lockcb, fixed_spinlock_direct) {
 
 FIXTURE_SETUP(lockcb)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(lockcb)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 static void lockcb_args(struct wqf_runbuf *run, __u32 variant, __u32 lock, __u32 path)
@@ -988,16 +987,12 @@ FIXTURE_VARIANT_ADD(leak, fixed_every_close_fails) {
 
 FIXTURE_SETUP(leak)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(leak)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 /* leak tests that are the same for every variant above. */
@@ -1007,16 +1002,12 @@ FIXTURE(leak_any) {
 
 FIXTURE_SETUP(leak_any)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(leak_any)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 static void leak_args(struct wqf_runbuf *run, __u32 variant)
@@ -1292,16 +1283,12 @@ FIXTURE_VARIANT_ADD(mux, release_before_wait_8_threads) {
 
 FIXTURE_SETUP(mux)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(mux)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 static void mux_args(struct wqf_runbuf *run, __u32 variant, __u32 threads,
@@ -1446,16 +1433,12 @@ FIXTURE_VARIANT_ADD(mux_bad, flags_no_lockdep) {
 
 FIXTURE_SETUP(mux_bad)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(mux_bad)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 TEST_F(mux_bad, einval)
@@ -1552,16 +1535,12 @@ FIXTURE_VARIANT_ADD(abba, ordered_race_same_rwsem) {
 
 FIXTURE_SETUP(abba)
 {
-	self->fd = open(WQF_DEV, O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, WQF_DEV " absent: wqfault module not loaded");
-	ASSERT_LE(0, self->fd);
+	dev_open(_metadata, &self->fd);
 }
 
 FIXTURE_TEARDOWN(abba)
 {
-	if (self->fd >= 0)
-		close(self->fd);
+	dev_close(self->fd);
 }
 
 /* Runs that should complete never wait for the stall: a wide margin. */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the run context's bounded wait, on real completions and a real
- * workqueue.
+ * workqueue; a registered scenario whose module is going away.
  */
 #include <kunit/test.h>
+#include <linux/module.h>
 #include <linux/workqueue.h>
 
 #include "wqfault.h"
@@ -141,6 +142,76 @@ static void wqfault_core_abort_races_verdict(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wqf_ctx_decide(&c->ctx));
 }
 
+/*
+ * A registered scenario whose module is going away: taking it fails with
+ * -ENODEV, and so does a run of it, before anything of the scenario is
+ * called. The owner is a module in MODULE_STATE_GOING, as one in its exit.
+ */
+static struct module wqf_core_going = {
+	.state = MODULE_STATE_GOING,
+	.name = "wqf_going",
+};
+
+static const char * const wqf_core_variants[] = { "only" };
+
+static int wqf_core_setup_never(struct wqf_ctx *ctx)
+{
+	return -EIO;
+}
+
+static u32 wqf_core_start_never(struct wqf_ctx *ctx)
+{
+	return WQF_VERDICT_NONE;
+}
+
+struct wqf_core_payload {
+	u32 knob;
+	u32 result;
+};
+
+#define WQF_FIELDS_OF	struct wqf_core_payload
+static const struct wqf_field wqf_core_fields[] = {
+	WQF_KNOB(knob, U32, 0, 0, 1, 0, NULL, "a knob"),
+	WQF_RESULT(result, U32, NULL, "a result"),
+};
+
+static const struct wqf_scenario wqf_core_going_scn = {
+	.owner = &wqf_core_going,
+	.id = WQF_SCN_USER_BASE + 100,
+	.name = "going",
+	.variants = wqf_core_variants,
+	.nr_variants = ARRAY_SIZE(wqf_core_variants),
+	WQF_SCENARIO_PAYLOAD(struct wqf_core_payload, wqf_core_fields, result),
+	.priv_size = 8,
+	.setup = wqf_core_setup_never,
+	.start = wqf_core_start_never,
+};
+
+static void wqf_core_unregister(void *data)
+{
+	wqfault_unregister_scenario(data);
+}
+
+static void wqfault_core_going_module_is_enodev(struct kunit *test)
+{
+	struct wqf_args *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u32 n = wqf_nr_scenarios();
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, wqfault_register_scenario(&wqf_core_going_scn), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, wqf_core_unregister,
+							(void *)&wqf_core_going_scn), 0);
+	KUNIT_EXPECT_EQ(test, wqf_nr_scenarios(), n + 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(wqf_scenario_get(wqf_core_going_scn.id)), -ENODEV);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(wqf_scenario_at(n)), -ENODEV);
+	r->size = sizeof(struct wqf_run);
+	r->scenario = wqf_core_going_scn.id;
+	r->payload_size = sizeof(struct wqf_core_payload);
+	KUNIT_EXPECT_EQ(test, wqf_run_scenario(r, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, r->run_id, 0);
+	KUNIT_EXPECT_EQ(test, wqf_runs_in_progress(), 0);
+}
+
 static struct kunit_case wqfault_core_cases[] = {
 	KUNIT_CASE(wqfault_core_wait_released),
 	KUNIT_CASE(wqfault_core_wait_times_out),
@@ -148,6 +219,7 @@ static struct kunit_case wqfault_core_cases[] = {
 	KUNIT_CASE(wqfault_core_wait_done_at_deadline),
 	KUNIT_CASE(wqfault_core_wait_completed_after_abort),
 	KUNIT_CASE(wqfault_core_abort_races_verdict),
+	KUNIT_CASE(wqfault_core_going_module_is_enodev),
 	{}
 };
 

@@ -21,7 +21,7 @@
 
 /* What userspace relies on: every UAPI struct's size (uapi.rst). */
 static_assert(sizeof(struct wqf_version) == 24);
-static_assert(sizeof(struct wqf_scenario_info) == 172);
+static_assert(sizeof(struct wqf_scenario_info) == 176);
 static_assert(sizeof(struct wqf_field_info) == 496);
 static_assert(sizeof(struct wqf_run) == 80);
 static_assert(offsetof(struct wqf_run, payload) == 72);
@@ -116,6 +116,7 @@ static long wqf_ioc_scenario_info(void __user *arg)
 	info.nr_fields = scn->nr_fields;
 	info.flags = scn->flags;
 	info.payload_size = scn->payload_size;
+	info.payload_min = scn->payload_min ?: scn->payload_size;
 	wqf_scenario_put(scn);
 	return wqf_copy_out(arg, &info, sizeof(info), usize);
 }

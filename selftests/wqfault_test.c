@@ -408,10 +408,12 @@ TEST_F(dev, run_bad_pointer_is_efault)
 /*
  * The payload is size-first on its own: a longer one with a zero tail
  * runs and only the kernel's size is written back, a non-zero tail is
- * E2BIG, one below the scenario's size is EINVAL.
+ * E2BIG; one of the scenario's first shipped size (payload_min) runs,
+ * with the fields added since at their defaults; one below is EINVAL.
  */
 TEST_F(dev, run_payload_sizes)
 {
+	const struct wqf_tab *t = wqf_tab_of(-1, WQF_SCN_STARVE);
 	__u32 size = payload_size(WQF_SCN_STARVE);
 	struct wqf_runbuf k;
 	struct wqf_run run;
@@ -434,8 +436,17 @@ TEST_F(dev, run_payload_sizes)
 	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
 	EXPECT_EQ(E2BIG, errno);
 
+	ASSERT_NE(NULL, t);
+	ASSERT_LE(t->info.payload_min, size);
+	ASSERT_LE(offsetof(struct wqf_scenario_info, payload_min) + 4, t->info.size);
+	bare_starve(&run, &k, WQF_STARVE_SEPARATE_QUEUE);
+	run.payload_size = t->info.payload_min;
+	ASSERT_EQ(0, ioctl(self->fd, WQF_IOC_RUN, &run));
+	EXPECT_EQ(WQF_VERDICT_COMPLETED, run.verdict);
+	EXPECT_EQ(size, run.payload_size);	/* the kernel's size comes back */
+
 	bare_starve(&run, &k, WQF_STARVE_BUGGY);
-	run.payload_size = size - 4;
+	run.payload_size = t->info.payload_min - 4;
 	EXPECT_EQ(-1, ioctl(self->fd, WQF_IOC_RUN, &run));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(WQF_VERDICT_NONE, run.verdict);

@@ -197,17 +197,19 @@ static double unit_us(const char *u)
 static int parse_value(const struct wqf_field_info *f, const char *val, bool check,
 		       long long *out)
 {
+	char o[WQF_FIELD_NAME_LEN];
 	const char *p = val;
 	char *end;
 	int i;
 
+	opt_name(o, sizeof(o), f->name);
 	if (f->type == WQF_FIELD_ENUM) {
 		i = name_index(f, val, strlen(val));
 		if (i >= 0) {
 			*out = i;
 			return 0;
 		}
-		fprintf(stderr, "wqfault: --%s: unknown value '%s' (one of: ", f->name, val);
+		fprintf(stderr, "wqfault: --%s: unknown value '%s' (one of: ", o, val);
 		print_names(stderr, f, ", ");
 		fprintf(stderr, ")\n");
 		return -1;
@@ -222,7 +224,7 @@ static int parse_value(const struct wqf_field_info *f, const char *val, bool che
 			i = name_index(f, p, n);
 			if (i < 0) {
 				fprintf(stderr, "wqfault: --%s: unknown flag '%.*s' (known: ",
-					f->name, (int)n, p);
+					o, (int)n, p);
 				print_names(stderr, f, ", ");
 				fprintf(stderr, ")\n");
 				return -1;
@@ -233,20 +235,20 @@ static int parse_value(const struct wqf_field_info *f, const char *val, bool che
 		return 0;
 	}
 	if (f->type == WQF_FIELD_STRING) {
-		fprintf(stderr, "wqfault: --%s is a result, not a knob\n", f->name);
+		fprintf(stderr, "wqfault: --%s is a result, not a knob\n", o);
 		return -1;
 	}
 	errno = 0;
 	*out = strtoll(val, &end, 0);
 	if (errno || end == val) {
-		fprintf(stderr, "wqfault: --%s: '%s' is not a number\n", f->name, val);
+		fprintf(stderr, "wqfault: --%s: '%s' is not a number\n", o, val);
 		return -1;
 	}
 	if (*end) {
 		double from = unit_us(end), to = unit_us(f->unit);
 
 		if (!from || !to || (long long)(*out * from) % (long long)to) {
-			fprintf(stderr, "wqfault: --%s: bad unit in '%s'%s%s\n", f->name, val,
+			fprintf(stderr, "wqfault: --%s: bad unit in '%s'%s%s\n", o, val,
 				to ? " (field in " : "", to ? f->unit : "");
 			if (to)
 				fprintf(stderr, "  a whole number of %s, e.g. 250%s\n", f->unit,
@@ -257,7 +259,7 @@ static int parse_value(const struct wqf_field_info *f, const char *val, bool che
 	}
 	if (check && (*out < f->min || *out > f->max) &&
 	    !(*out == 0 && (f->flags & (WQF_FIELD_AUTO | WQF_FIELD_ZERO_DEFAULT)))) {
-		fprintf(stderr, "wqfault: --%s: %lld outside %lld..%lld%s\n", f->name, *out,
+		fprintf(stderr, "wqfault: --%s: %lld outside %lld..%lld%s\n", o, *out,
 			f->min, f->max,
 			f->flags & (WQF_FIELD_AUTO | WQF_FIELD_ZERO_DEFAULT) ? " (or 0)" : "");
 		return -1;

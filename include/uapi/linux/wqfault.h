@@ -117,6 +117,9 @@ enum wqf_verdict {
  * @flags: (out) the WQF_RUN_* flags the scenario honours
  * @payload_size: (out) size of the scenario's knobs and results struct
  *                (its payload, wqf_run.payload)
+ * @payload_min: (out) the smallest payload the module takes (its size when
+ *               the scenario first shipped); one between this and
+ *               @payload_size is zero-extended
  */
 struct wqf_scenario_info {
 	__u32 size;
@@ -128,6 +131,7 @@ struct wqf_scenario_info {
 	__u32 nr_fields;
 	__u32 flags;
 	__u32 payload_size;
+	__u32 payload_min;
 };
 
 /**

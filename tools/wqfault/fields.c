@@ -14,6 +14,15 @@
 
 #include "fields.h"
 
+/* Scenario @index of the module's table into @info: 0 or -errno (-ENOENT past it). */
+int wqf_scenario_nth(int fd, unsigned int index, struct wqf_scenario_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->index = index;
+	return ioctl(fd, WQF_IOC_SCENARIO_INFO, info) ? -errno : 0;
+}
+
 /*
  * Scenario @name, or (with @name NULL) the one whose id is @id, into
  * @info: 0, -ENOENT if the module has none, or -errno of the ioctl.
@@ -22,16 +31,12 @@ int wqf_scenario_find(int fd, const char *name, __u32 id,
 		      struct wqf_scenario_info *info)
 {
 	unsigned int i;
+	int ret;
 
-	for (i = 0;; i++) {
-		memset(info, 0, sizeof(*info));
-		info->size = sizeof(*info);
-		info->index = i;
-		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, info))
-			return -errno;
+	for (i = 0; !(ret = wqf_scenario_nth(fd, i, info)); i++)
 		if (name ? !strcmp(info->name, name) : info->id == id)
 			return 0;
-	}
+	return ret;
 }
 
 static int field_info(int fd, __u32 scn, __u32 index, struct wqf_field_info *f)

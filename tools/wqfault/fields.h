@@ -29,6 +29,7 @@ struct wqf_tab {
 	unsigned int nr_c;
 };
 
+int wqf_scenario_nth(int fd, unsigned int index, struct wqf_scenario_info *info);
 int wqf_scenario_find(int fd, const char *name, __u32 id,
 		      struct wqf_scenario_info *info);
 int wqf_tab_load(int fd, const struct wqf_scenario_info *info, struct wqf_tab *t);

@@ -87,12 +87,7 @@ static int cmd_list(int fd)
 	struct wqf_scenario_info info;
 	unsigned int i, v;
 
-	for (i = 0;; i++) {
-		memset(&info, 0, sizeof(info));
-		info.size = sizeof(info);
-		info.index = i;
-		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, &info))
-			break;
+	for (i = 0; !wqf_scenario_nth(fd, i, &info); i++) {
 		printf("%-10s", info.name);
 		for (v = 0; v < info.nr_variants && v < WQF_MAX_VARIANTS; v++)
 			printf(" %s", info.variants[v]);
@@ -1245,12 +1240,7 @@ static int cmd_knobs(int fd)
 	       "results are the JSON keys and the ``name=value`` pairs of the kernel\n"
 	       "log's end line. *bounded*: other knobs narrow the range (the help says\n"
 	       "how); *diag*: a result that means something only at a stall.\n");
-	for (i = 0;; i++) {
-		memset(&info, 0, sizeof(info));
-		info.size = sizeof(info);
-		info.index = i;
-		if (ioctl(fd, WQF_IOC_SCENARIO_INFO, &info))
-			break;
+	for (i = 0; !wqf_scenario_nth(fd, i, &info); i++) {
 		if (load_tab(fd, info.name, t)) {
 			free(t);
 			return 1;

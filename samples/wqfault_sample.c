@@ -85,6 +85,7 @@ struct sf_run {
 	struct sf_payload *k;
 	struct workqueue_struct *wq, *del_wq;
 	struct sf_item *items;
+	struct completion go;	/* the start gate: every reset is queued */
 };
 
 static void sf_delete_fn(struct work_struct *work)
@@ -132,6 +133,14 @@ static void sf_reset_fn(struct work_struct *work)
 	ktime_t t0 = ktime_get();
 	int ret;
 
+	/*
+	 * The start gate: every reset is queued before any queues its delete,
+	 * so the resets hold their slots first and the outcome does not
+	 * depend on how fast the first ones run.
+	 */
+	ret = wqf_wait(ctx, &sf->go, jiffies + ctx->stall + 10 * HZ);
+	if (ret)
+		goto out;
 	queue_work(sf->del_wq, &it->del);
 	WRITE_ONCE(it->waiting_since, jiffies ?: 1);
 	ret = wqf_wait(ctx, &it->deleted, jiffies + ctx->stall);
@@ -145,6 +154,7 @@ static void sf_reset_fn(struct work_struct *work)
 	it->done = !ret;
 	it->waited_us = ktime_us_delta(ktime_get(), t0);
 	WRITE_ONCE(it->waiting_since, 0);
+out:
 	atomic_dec(&ctx->parties);
 	wqf_ctx_event(ctx);
 }
@@ -157,6 +167,7 @@ static int sf_setup(struct wqf_ctx *ctx)
 
 	sf->ctx = ctx;
 	sf->k = wqf_args_payload(ctx->args);
+	init_completion(&sf->go);
 	sf->items = kcalloc(sf->k->resets, sizeof(*sf->items), GFP_KERNEL);
 	sf->wq = alloc_workqueue("wqf_sample", WQ_UNBOUND, sf->k->max_active);
 	sf->del_wq = ctx->args->variant == SF_FIXED ?
@@ -183,6 +194,7 @@ static u32 sf_start(struct wqf_ctx *ctx)
 	atomic_set(&ctx->parties, sf->k->resets);
 	for (i = 0; i < sf->k->resets; i++)
 		queue_work(sf->wq, &sf->items[i].reset);
+	wqf_complete_all(ctx, &sf->go);
 	return wqf_ctx_drive(ctx, NULL);
 }
 
